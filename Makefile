@@ -1,0 +1,64 @@
+# Stellwand: `make run` to try it, `make test` to check it. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Django 6 needs Python 3.12+: take the first interpreter that really is one.
+PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[23]*/bin/python3 2>/dev/null) python3; do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v "$$p" || echo "$$p"; } && break; done)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help run test lint lock demo bench messages
+
+help:
+	@echo "make run    install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
+	@echo "            (make run HOST=0.0.0.0 lets phones in the room join over the network)"
+	@echo "make test   install, lint, check migrations, run every test (browser tests included)"
+	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
+	@echo "make messages  update the translation catalogues (de, en)"
+	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6)."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv
+	@$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
+	@touch $@
+
+# Compiled catalogues are built, not committed.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+	@command -v msgfmt >/dev/null || $(SUDO) apt-get install -y -qq gettext >/dev/null
+	@$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+MO := locale/de/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
+
+/usr/bin/chromium:
+	@echo "Installing Debian's chromium for the browser tests…"
+	@$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null
+
+run: $(VENV)/.installed $(MO)
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py demo >/dev/null
+	@bin/serve "$(HOST)" "$(PORT)"
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: $(VENV)/.installed $(MO) /usr/bin/chromium lint
+	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m e2e -p no:asyncio tests/e2e
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=staticfiles --no-location
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile --quiet pyproject.toml --extra dev -o requirements.lock
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py

@@ -1,0 +1,143 @@
+"""Push-only WebSocket: a socket joins the channel groups of what its page shows.
+
+Nothing is written over the socket; every write is an HTTP POST. A client frame closes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.sessions.backends.base import SessionBase
+
+from boards.events import board_for_render, wall_html
+from boards.models import Board
+from workshop import live, permissions
+from workshop.live import Audience
+from workshop.models import Workshop
+from workshop.services import participant_for_session
+
+# Close code for a client that writes to the push-only socket (1008: policy violation).
+CLOSE_POLICY = 1008
+
+
+@dataclass
+class Access:
+    """What a socket may see: channel groups to join and boards to snapshot."""
+
+    groups: list[str] = field(default_factory=list)
+    boards: list[tuple[int, Audience]] = field(default_factory=list)
+
+
+def _query_board(scope: dict) -> int | None:
+    for part in scope.get("query_string", b"").decode("latin-1").split("&"):
+        key, _, value = part.partition("=")
+        if key == "board" and value.isdigit():
+            return int(value)
+    return None
+
+
+def board_access(scope: dict, board_id: int) -> Access | None:
+    """A participant of the board's group, or a facilitator of its workshop."""
+    board = Board.objects.select_related("group", "workshop").filter(pk=board_id).first()
+    if board is None:
+        return None
+    workshop = board.workshop
+    if permissions.is_facilitator(scope.get("user"), workshop):
+        return Access(
+            groups=[live.board_group(board.pk, Audience.FACILITATORS)],
+            boards=[(board.pk, Audience.FACILITATORS)],
+        )
+    session: SessionBase | None = scope.get("session")
+    if session is None or workshop.is_closed or board.group is None:
+        return None
+    participant = participant_for_session(session, workshop)
+    if not permissions.can_view_group(participant, board.group):
+        return None
+    assert participant is not None
+    return Access(
+        groups=[
+            live.board_group(board.pk, Audience.PARTICIPANTS),
+            live.participant_group(participant.pk),
+        ],
+        boards=[(board.pk, Audience.PARTICIPANTS)],
+    )
+
+
+def console_access(scope: dict, workshop_id: int) -> Access | None:
+    """A facilitator's console: every board of the workshop, plus the group counts."""
+    workshop = Workshop.objects.filter(pk=workshop_id).first()
+    if workshop is None or not permissions.is_facilitator(scope.get("user"), workshop):
+        return None
+    board_ids = list(workshop.boards.values_list("pk", flat=True))
+    return Access(
+        groups=[live.workshop_group(workshop.pk, Audience.FACILITATORS)]
+        + [live.board_group(pk, Audience.FACILITATORS) for pk in board_ids],
+        boards=[(pk, Audience.FACILITATORS) for pk in board_ids],
+    )
+
+
+def projector_access(scope: dict, token: str) -> Access | None:
+    """A projector screen opened through the workshop's secret read-only link."""
+    workshop = Workshop.objects.filter(projector_token=token).first()
+    if workshop is None:
+        return None
+    board_ids = list(workshop.boards.values_list("pk", flat=True))
+    only = _query_board(scope)
+    if only is not None:
+        if only not in board_ids:
+            return None
+        board_ids = [only]
+    return Access(
+        groups=[live.workshop_group(workshop.pk, Audience.PROJECTOR)]
+        + [live.board_group(pk, Audience.PROJECTOR) for pk in board_ids],
+        boards=[(pk, Audience.PROJECTOR) for pk in board_ids],
+    )
+
+
+def resolve_access(scope: dict) -> Access | None:
+    kwargs = scope["url_route"]["kwargs"]
+    if "board_id" in kwargs:
+        return board_access(scope, int(kwargs["board_id"]))
+    if "workshop_id" in kwargs:
+        return console_access(scope, int(kwargs["workshop_id"]))
+    if "token" in kwargs:
+        return projector_access(scope, kwargs["token"])
+    return None
+
+
+def snapshots(access: Access) -> list[str]:
+    return [wall_html(board_for_render(pk), audience) for pk, audience in access.boards]
+
+
+class BoardConsumer(AsyncWebsocketConsumer):
+    """Forwards board fragments to one page; sends the current state on every connect."""
+
+    async def connect(self) -> None:
+        self.joined: list[str] = []
+        access = await database_sync_to_async(resolve_access)(self.scope)
+        if access is None:
+            await self.close()
+            return
+        for group in access.groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.joined.append(group)
+        await self.accept()
+        # After joining the groups: a change committed meanwhile is in the snapshot or
+        # arrives afterwards with a newer revision; the client drops what it already has.
+        for html in await database_sync_to_async(snapshots)(access):
+            await self.send(text_data=html)
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        await self.close(code=CLOSE_POLICY)
+
+    async def board_fragment(self, event: dict) -> None:
+        await self.send(text_data=event["html"])
+
+    async def socket_close(self, event: dict) -> None:
+        await self.close(code=event["code"])

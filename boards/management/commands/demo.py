@@ -1,0 +1,80 @@
+"""Create the demo: a facilitator and the workshop of the seed document (idempotent)."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from boards.models import Board
+from boards.services import GroupSpec, card_create, workshop_create_with_groups
+from workshop.models import Workshop
+
+DEMO_USER = "moderation"
+DEMO_PASSWORD = "stellwand-demo"  # noqa: S105 - printed by `make run`, for a local demo only
+DEMO_TITLE = "In Silos oder innovativ? Kommunale Digitalprojekte im Co-Creation-Format"
+DEMO_CODE = "WERK8K"
+
+GROUPS = [
+    GroupSpec("Mobilität", "Wie wird der ÖPNV attraktiver für Bürger:innen?"),
+    GroupSpec("Einzelhandel", "Wie werden lokale Geschäfte attraktiver als der Onlinehandel?"),
+]
+CARDS = {
+    "Mobilität": [
+        "ÖPNV modernisieren: Echtzeit-Auskunft an jeder Haltestelle",
+        "Ein Ticket für Bus, Bahn, Leihrad und Carsharing",
+        "Takt in den Außenbezirken verdichten",
+        "Mobilitätsdaten der Stadt offen bereitstellen",
+    ],
+    "Einzelhandel": [
+        "Professionelle und direkte Beratung als Stärke zeigen",
+        "Lokale Aktionen: verkaufsoffene Abende mit Programm",
+        "Gemeinsamer Online-Marktplatz der Innenstadt",
+        "Lieferung am selben Tag durch lokale Kuriere",
+    ],
+}
+# Stable ids: running the command twice creates every card once.
+NAMESPACE = uuid.UUID("6f1d8f7e-9a53-4c1e-8d2b-0c7d1e5a9b31")
+
+
+class Command(BaseCommand):
+    help = "Create the demo facilitator and the workshop of the seed document (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args: object, **options: object) -> None:
+        user_model = get_user_model()
+        user, created = user_model.objects.get_or_create(
+            username=DEMO_USER, defaults={"first_name": "Andrea", "last_name": "Schermann"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        workshop = Workshop.objects.filter(title=DEMO_TITLE, facilitators=user).first()
+        if workshop is None:
+            workshop = workshop_create_with_groups(
+                user=user,
+                groups=GROUPS,
+                title=DEMO_TITLE,
+                subtitle="Werkstatt 8 · Innovatives Management",
+                date=datetime.date(2019, 10, 30),
+                place="Werkstattraum 8",
+                description=(
+                    "Impulsvortrag zur digitalen Transformation der Hansestadt Lübeck, "
+                    "danach Gruppenarbeit an Metaplanwänden."
+                ),
+            )
+            if not Workshop.objects.filter(join_code=DEMO_CODE).exists():
+                workshop.join_code = DEMO_CODE
+                workshop.save(update_fields=["join_code"])
+        for board in Board.objects.filter(workshop=workshop).select_related("group"):
+            for text in CARDS.get(board.group.name if board.group else "", []):
+                card_create(
+                    board=board,
+                    text=text,
+                    client_uuid=uuid.uuid5(NAMESPACE, f"{board.group.name}:{text}"),
+                    user=user,
+                )
+        self.stdout.write(f"workshop_id={workshop.pk} join_code={workshop.join_code}")

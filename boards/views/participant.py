@@ -1,0 +1,134 @@
+"""The phone: join a workshop, see the group's board, pin cards."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from boards import services
+from boards.events import cards_for_render, wall_html
+from boards.forms import CardForm
+from boards.models import Board
+from workshop import permissions
+from workshop.forms import JoinForm
+from workshop.live import Audience
+from workshop.models import Participant, Workshop
+from workshop.services import participant_for_session, participant_join
+
+
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    workshop = get_object_or_404(Workshop, join_code=code.upper())
+    participant = participant_for_session(request.session, workshop)
+    if workshop.is_closed:
+        return render(request, "boards/closed.html", {"workshop": workshop}, status=410)
+    initial = {}
+    if participant is not None:
+        initial = {
+            "display_name": participant.display_name,
+            "named_in_summary": participant.named_in_summary,
+            "group": participant.group,
+        }
+    form = JoinForm(request.POST or None, workshop=workshop, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = participant_join(
+                session=request.session, workshop=workshop, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("board", board_id=participant.group.board.pk)
+    context = {"workshop": workshop, "form": form, "participant": participant}
+    return render(request, "boards/join.html", context)
+
+
+def _participant_board(request: HttpRequest, board_id: int) -> tuple[Board, Participant | None]:
+    board = get_object_or_404(Board.objects.select_related("group", "workshop"), pk=board_id)
+    if permissions.is_facilitator(request.user, board.workshop):
+        return board, None
+    participant = participant_for_session(request.session, board.workshop)
+    if board.group is None or not permissions.can_view_group(participant, board.group):
+        raise Http404
+    return board, participant
+
+
+def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
+    try:
+        board, participant = _participant_board(request, board_id)
+    except Http404:
+        board = get_object_or_404(Board.objects.select_related("workshop"), pk=board_id)
+        return redirect("join", code=board.workshop.join_code)
+    if board.workshop.is_closed and participant is not None:
+        return render(request, "boards/closed.html", {"workshop": board.workshop}, status=410)
+    context = {
+        "board": board,
+        "workshop": board.workshop,
+        "cards": cards_for_render(board),
+        "participant": participant,
+        "audience": Audience.PARTICIPANTS if participant else Audience.FACILITATORS,
+        "form": CardForm(initial={"client_uuid": uuid.uuid4()}),
+    }
+    return render(request, "boards/board.html", context)
+
+
+@require_POST
+def card_post(request: HttpRequest, board_id: int) -> HttpResponse:
+    board, participant = _participant_board(request, board_id)
+    if participant is not None and not permissions.can_add_card(participant, board.group):
+        return render(
+            request,
+            "boards/board.html#card-error",
+            {"error": _("This workshop is closed. Cards can no longer be added.")},
+            status=403,
+        )
+    form = CardForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            card, _created = services.card_create(
+                board=board,
+                participant=participant,
+                user=request.user if participant is None else None,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            error = exc.messages[0]
+    else:
+        error = next(iter(form.errors.values()))[0]
+    if error is not None:
+        if request.htmx:
+            return render(request, "boards/board.html#card-error", {"error": error}, status=400)
+        return _board_with_error(request, board, participant, form, error)
+    if request.htmx:
+        return render(
+            request,
+            "boards/_wall.html#card",
+            {"card": card, "board": board, "audience": "participants"},
+        )
+    return redirect("board", board_id=board.pk)
+
+
+def _board_with_error(
+    request: HttpRequest, board: Board, participant: Participant | None, form: CardForm, error: str
+) -> HttpResponse:
+    context = {
+        "board": board,
+        "workshop": board.workshop,
+        "cards": cards_for_render(board),
+        "participant": participant,
+        "audience": Audience.PARTICIPANTS,
+        "form": form,
+        "error": error,
+    }
+    return render(request, "boards/board.html", context, status=400)
+
+
+def board_snapshot(request: HttpRequest, board_id: int) -> HttpResponse:
+    board, participant = _participant_board(request, board_id)
+    audience = Audience.PARTICIPANTS if participant else Audience.FACILITATORS
+    return HttpResponse(wall_html(board, audience))

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workshop.models import BreakoutGroup, Workshop
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Workshop code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "inputmode": "text",
+                "placeholder": _("e.g. K7HMQA"),
+            }
+        ),
+    )
+
+
+class JoinForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Your name (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("Leave empty to take part anonymously."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    named_in_summary = forms.BooleanField(
+        label=_("You may name me in the workshop summary"),
+        required=False,
+    )
+    group = forms.ModelChoiceField(
+        label=_("Your group"),
+        queryset=BreakoutGroup.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose a group.")},
+    )
+
+    def __init__(self, *args: object, workshop: Workshop, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["group"].queryset = workshop.groups.all()  # type: ignore[attr-defined]
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["title", "subtitle", "date", "place", "description"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Group name"), max_length=80)
+    question = forms.CharField(label=_("Guiding question"), max_length=300, required=False)
+
+
+GroupFormSet = forms.formset_factory(GroupForm, extra=0, min_num=1, validate_min=True)
+
+
+class FacilitatorAddForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)

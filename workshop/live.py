@@ -1,0 +1,74 @@
+"""The only door to the channel layer.
+
+Group names are built here from server-side ids only. Sends are registered with
+`transaction.on_commit`, so a rolled-back write never announces anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from enum import StrEnum
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+class Audience(StrEnum):
+    """Who looks at a board: each audience gets its own rendering of a change."""
+
+    FACILITATORS = "facilitators"
+    PARTICIPANTS = "participants"
+    PROJECTOR = "projector"
+
+
+# Close codes in the 4000 range: the client shows why and does not reconnect.
+CLOSE_REMOVED = 4001
+CLOSE_WORKSHOP_CLOSED = 4002
+CLOSE_PROJECTOR_REVOKED = 4003
+
+
+def board_group(board_id: int, audience: Audience) -> str:
+    return f"board.{board_id}.{audience}"
+
+
+def workshop_group(workshop_id: int, audience: Audience) -> str:
+    return f"workshop.{workshop_id}.{audience}"
+
+
+def participant_group(participant_id: int) -> str:
+    return f"participant.{participant_id}"
+
+
+def _group_send(group: str, message: dict[str, object]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:
+        # The write is committed; clients resync on reconnect. Never fail the request.
+        logger.exception("live push to %s failed", group)
+
+
+def send_html_on_commit(render: Callable[[], dict[str, str]]) -> None:
+    """After commit, call `render` for {group: html} and push each fragment to its group."""
+
+    def push() -> None:
+        for group, html in render().items():
+            _group_send(group, {"type": "board.fragment", "html": html})
+
+    transaction.on_commit(push)
+
+
+def close_on_commit(groups: list[str], code: int) -> None:
+    """After commit, close every socket in `groups` with `code` (they will not reconnect)."""
+
+    def push() -> None:
+        for group in groups:
+            _group_send(group, {"type": "socket.close", "code": code})
+
+    transaction.on_commit(push)

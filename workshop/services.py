@@ -1,0 +1,203 @@
+"""Who/when operations. Each runs in one transaction and announces itself after commit."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workshop import live
+from workshop.models import BreakoutGroup, Participant, Workshop, new_join_code, new_projector_token
+from workshop.text import clean_text
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.sessions.backends.base import SessionBase
+
+SESSION_KEY = "stellwand_participants"
+
+
+def workshop_create(
+    *,
+    user: AbstractBaseUser,
+    title: str,
+    subtitle: str = "",
+    date: datetime.date | None = None,
+    place: str = "",
+    description: str = "",
+) -> Workshop:
+    """Create a workshop run by `user`, with a fresh join code."""
+    for _attempt in range(10):
+        workshop = Workshop(
+            title=clean_text(title),
+            subtitle=clean_text(subtitle),
+            date=date,
+            place=clean_text(place),
+            description=clean_text(description, multiline=True),
+            created_by=user,
+        )
+        workshop.full_clean()
+        try:
+            with transaction.atomic():
+                workshop.save()
+                workshop.facilitators.add(user)
+        except IntegrityError:
+            continue  # join code collision: draw again
+        return workshop
+    raise ValidationError(_("Could not create a unique join code. Please try again."))
+
+
+def workshop_update(*, workshop: Workshop, **fields: object) -> Workshop:
+    """Change the title, subtitle, date, place or description."""
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = clean_text(value, multiline=name == "description")
+        setattr(workshop, name, value)
+    workshop.full_clean()
+    workshop.save()
+    return workshop
+
+
+def workshop_close(*, workshop: Workshop) -> Workshop:
+    """Make the workshop read-only and close every participant's socket."""
+    with transaction.atomic():
+        workshop.closed_at = timezone.now()
+        workshop.save(update_fields=["closed_at", "updated_at"])
+        live.close_on_commit(
+            [
+                live.participant_group(pk)
+                for pk in workshop.participants.values_list("pk", flat=True)
+            ],
+            live.CLOSE_WORKSHOP_CLOSED,
+        )
+    return workshop
+
+
+def workshop_reopen(*, workshop: Workshop) -> Workshop:
+    """Let participants write again."""
+    workshop.closed_at = None
+    workshop.save(update_fields=["closed_at", "updated_at"])
+    return workshop
+
+
+def facilitator_add(*, workshop: Workshop, username: str) -> AbstractBaseUser:
+    """Add an existing user as co-facilitator."""
+    user_model = get_user_model()
+    try:
+        user = user_model.objects.get(**{user_model.USERNAME_FIELD: username.strip()})
+    except user_model.DoesNotExist:
+        raise ValidationError(
+            _("There is no user called “%(name)s”.") % {"name": username.strip()}
+        ) from None
+    workshop.facilitators.add(user)
+    return user
+
+
+def facilitator_remove(*, workshop: Workshop, user: AbstractBaseUser) -> None:
+    """Remove a co-facilitator; the last one cannot leave."""
+    if workshop.facilitators.count() <= 1:
+        raise ValidationError(_("A workshop needs at least one facilitator."))
+    workshop.facilitators.remove(user)
+
+
+def projector_link_revoke(*, workshop: Workshop) -> Workshop:
+    """Issue a new secret projector link; screens on the old one are closed."""
+    with transaction.atomic():
+        workshop.projector_token = new_projector_token()
+        workshop.save(update_fields=["projector_token", "updated_at"])
+        live.close_on_commit(
+            [live.workshop_group(workshop.pk, live.Audience.PROJECTOR)],
+            live.CLOSE_PROJECTOR_REVOKED,
+        )
+    return workshop
+
+
+def join_code_renew(*, workshop: Workshop) -> Workshop:
+    """Give the workshop a new join code (the old link and QR code stop working)."""
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                workshop.join_code = new_join_code()
+                workshop.save(update_fields=["join_code", "updated_at"])
+        except IntegrityError:
+            continue
+        return workshop
+    raise ValidationError(_("Could not create a unique join code. Please try again."))
+
+
+def workshop_by_code(code: str) -> Workshop | None:
+    """Find a workshop by its join code, forgiving case, spaces and dashes."""
+    normalized = "".join(ch for ch in code.upper() if ch.isalnum())
+    return Workshop.objects.filter(join_code=normalized).first()
+
+
+def participant_for_session(session: SessionBase, workshop: Workshop) -> Participant | None:
+    """The participant this browser is in `workshop`, if it has joined."""
+    participant_id = session.get(SESSION_KEY, {}).get(str(workshop.pk))
+    if participant_id is None:
+        return None
+    return (
+        Participant.objects.select_related("group", "workshop")
+        .filter(pk=participant_id, workshop=workshop)
+        .first()
+    )
+
+
+def participant_join(
+    *,
+    session: SessionBase,
+    workshop: Workshop,
+    group: BreakoutGroup,
+    display_name: str = "",
+    named_in_summary: bool = False,
+) -> Participant:
+    """Join `workshop` in `group`; the same browser joining again stays the same participant."""
+    if workshop.is_closed:
+        raise ValidationError(_("This workshop is closed."))
+    if group.workshop_id != workshop.pk:
+        raise ValidationError(_("This group does not belong to the workshop."))
+    name = clean_text(display_name)
+    with transaction.atomic():
+        participant = participant_for_session(session, workshop)
+        if participant is None:
+            participant = Participant(workshop=workshop)
+        participant.group = group
+        participant.display_name = name
+        participant.named_in_summary = named_in_summary and bool(name)
+        participant.full_clean()
+        participant.save()
+        _announce_group_counts(workshop)
+    # A new session key on joining: a session id seen before joining is worth nothing after.
+    session.cycle_key()
+    joined = dict(session.get(SESSION_KEY, {}))
+    joined[str(workshop.pk)] = participant.pk
+    session[SESSION_KEY] = joined
+    return participant
+
+
+def group_counts(workshop: Workshop) -> dict[int, int]:
+    """Number of participants in each breakout group of `workshop`."""
+    rows = (
+        BreakoutGroup.objects.filter(workshop=workshop)
+        .annotate(n=Count("participants"))
+        .values_list("pk", "n")
+    )
+    return dict(rows)
+
+
+def _announce_group_counts(workshop: Workshop) -> None:
+    def render() -> dict[str, str]:
+        counts = group_counts(workshop)
+        html = render_to_string(
+            "workshop/_group_counts.html", {"counts": counts, "total": sum(counts.values())}
+        )
+        return {live.workshop_group(workshop.pk, live.Audience.FACILITATORS): html}
+
+    live.send_html_on_commit(render)

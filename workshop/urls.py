@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from boards.views import facilitator, participant, projector
+from workshop import views
+
+facilitator_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("new/", facilitator.workshop_new, name="new"),
+    path("<int:workshop_id>/", facilitator.console, name="console"),
+    path("<int:workshop_id>/settings/", facilitator.workshop_settings, name="settings"),
+    path("<int:workshop_id>/edit/", views.workshop_edit, name="edit"),
+    path("<int:workshop_id>/qr.svg", facilitator.qr_code, name="qr"),
+    path("<int:workshop_id>/groups/add/", facilitator.group_add, name="group-add"),
+    path("<int:workshop_id>/groups/<int:group_id>/", facilitator.group_edit, name="group-edit"),
+    path(
+        "<int:workshop_id>/groups/<int:group_id>/delete/",
+        facilitator.group_delete,
+        name="group-delete",
+    ),
+    path("<int:workshop_id>/facilitators/", views.facilitator_add, name="facilitator-add"),
+    path(
+        "<int:workshop_id>/facilitators/<int:user_id>/remove/",
+        views.facilitator_remove,
+        name="facilitator-remove",
+    ),
+    path("<int:workshop_id>/close/", views.workshop_close, name="close"),
+    path("<int:workshop_id>/reopen/", views.workshop_reopen, name="reopen"),
+    path("<int:workshop_id>/projector/revoke/", views.projector_revoke, name="projector-revoke"),
+    path("<int:workshop_id>/code/renew/", views.join_code_renew, name="code-renew"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("datenschutz/", views.privacy, name="privacy"),
+    path("j/<str:code>/", participant.join, name="join"),
+    path("b/<int:board_id>/", participant.board_page, name="board"),
+    path("b/<int:board_id>/cards/", participant.card_post, name="card-post"),
+    path("b/<int:board_id>/snapshot/", participant.board_snapshot, name="board-snapshot"),
+    path("p/<str:token>/", projector.projector, name="projector"),
+    path("p/<str:token>/<int:board_id>/", projector.projector, name="projector-board"),
+    path(
+        "p/<str:token>/<int:board_id>/snapshot/",
+        projector.projector_snapshot,
+        name="projector-snapshot",
+    ),
+    path("w/", include((facilitator_patterns, "workshop"))),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
