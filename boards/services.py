@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _, ngettext
 from boards import events
 from boards.models import Board, Card
 from workshop.models import BreakoutGroup, Participant, Workshop
+from workshop.services import workshop_create
 from workshop.text import clean_text
 
 if TYPE_CHECKING:
@@ -68,8 +69,6 @@ def workshop_create_with_groups(
     *, user: AbstractBaseUser, groups: list[GroupSpec], **fields: object
 ) -> Workshop:
     """Create a workshop together with its breakout groups and their boards."""
-    from workshop.services import workshop_create
-
     with transaction.atomic():
         workshop = workshop_create(user=user, **fields)  # type: ignore[arg-type]
         for spec in groups:

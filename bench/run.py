@@ -1,0 +1,240 @@
+"""Card-to-screen latency: Stellwand against a bare WebSocket relay, measured in the same run.
+
+Starts daphne (embedded default: SQLite file, in-memory channel layer) on a free port on
+127.0.0.1, connects N phones' sockets to one board, posts K cards over HTTP as a real phone
+would, and times each card from the start of its POST until it has arrived on every socket.
+The baseline is a bare `websockets` relay on the same machine doing the same fan-out. The
+machine is noisy: read the ratio, not the milliseconds.
+
+    .venv/bin/python bench/run.py [--phones 30] [--cards 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.cookiejar
+import json
+import logging
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+ORIGIN = "http://127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def prepare(db_url: str, phones: int) -> tuple[int, list[str]]:
+    """Create a workshop with one group and `phones` participants; return board id, sessions."""
+    os.environ["DATABASE_URL"] = db_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workshop.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from boards.services import GroupSpec, workshop_create_with_groups
+    from workshop.services import participant_join
+
+    user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    workshop = workshop_create_with_groups(
+        user=user, groups=[GroupSpec("Mobilität")], title="Benchmark"
+    )
+    group = workshop.groups.get()
+    keys = []
+    for _ in range(phones + 1):
+        session = SessionStore()
+        participant_join(session=session, workshop=workshop, group=group)
+        session.save()
+        keys.append(session.session_key)
+    return group.board.pk, keys
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def fan_out(sockets: list, marker: str, started: float) -> float:
+    """Wait until `marker` arrived on every socket; return the slowest arrival (ms)."""
+
+    async def one(ws) -> float:
+        while True:
+            message = await ws.recv()
+            if marker in message:
+                return (time.perf_counter() - started) * 1000
+
+    return max(await asyncio.gather(*(one(ws) for ws in sockets)))
+
+
+async def bench_stellwand(port: int, board_id: int, keys: list[str], cards: int) -> list[float]:
+    base = f"http://127.0.0.1:{port}"
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    poster_key, phone_keys = keys[0], keys[1:]
+    request = urllib.request.Request(
+        f"{base}/b/{board_id}/", headers={"Cookie": f"sessionid={poster_key}"}
+    )
+    page = opener.open(request).read().decode()
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    csrf_cookie = next(c.value for c in jar if c.name == "csrftoken")
+
+    def post(text: str) -> None:
+        body = urllib.parse.urlencode({"text": text, "client_uuid": str(uuid.uuid4())}).encode()
+        req = urllib.request.Request(
+            f"{base}/b/{board_id}/cards/",
+            data=body,
+            headers={
+                "Cookie": f"sessionid={poster_key}; csrftoken={csrf_cookie}",
+                "X-CSRFToken": csrf,
+                "HX-Request": "true",
+            },
+        )
+        with urllib.request.urlopen(req) as response:
+            assert response.status == 200
+
+    sockets = [
+        await websockets.connect(
+            f"ws://127.0.0.1:{port}/ws/boards/{board_id}/",
+            origin=ORIGIN,
+            additional_headers={"Cookie": f"sessionid={key}"},
+            max_size=None,
+        )
+        for key in phone_keys
+    ]
+    for ws in sockets:
+        await ws.recv()  # the snapshot
+    latencies = []
+    for i in range(cards):
+        marker = f"Karte {i} {uuid.uuid4().hex[:8]}"
+        started = time.perf_counter()
+        waiting = asyncio.create_task(fan_out(sockets, marker, started))
+        await asyncio.to_thread(post, marker)
+        latencies.append(await waiting)
+        await asyncio.sleep(0.05)
+    for ws in sockets:
+        await ws.close()
+    return latencies
+
+
+async def bench_relay(phones: int, cards: int) -> list[float]:
+    clients: set = set()
+
+    async def handler(ws) -> None:
+        clients.add(ws)
+        try:
+            async for message in ws:
+                websockets.broadcast([c for c in clients if c is not ws], message)
+        finally:
+            clients.discard(ws)
+
+    async with websockets.serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        poster = await websockets.connect(f"ws://127.0.0.1:{port}/")
+        sockets = [await websockets.connect(f"ws://127.0.0.1:{port}/") for _ in range(phones)]
+        latencies = []
+        for i in range(cards):
+            marker = f"Karte {i} {uuid.uuid4().hex[:8]}"
+            started = time.perf_counter()
+            waiting = asyncio.create_task(fan_out(sockets, marker, started))
+            await poster.send(f'<li class="card">{marker}</li>')
+            latencies.append(await waiting)
+            await asyncio.sleep(0.05)
+        for ws in [poster, *sockets]:
+            await ws.close()
+    return latencies
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(values), 2),
+        "p95_ms": round(percentile(values, 95), 2),
+        "max_ms": round(max(values), 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--phones", type=int, default=30)
+    parser.add_argument("--cards", type=int, default=40)
+    args = parser.parse_args()
+    logging.getLogger("websockets").setLevel(logging.WARNING)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = f"sqlite:///{tmp}/bench.sqlite3"
+        env = {**os.environ, "DATABASE_URL": db_url, "DJANGO_LOG_LEVEL": "WARNING"}
+        env.pop("REDIS_URL", None)
+        python = sys.executable
+        subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        board_id, keys = prepare(db_url, args.phones)
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                python,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "workshop.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for_port(port)
+            relay = asyncio.run(bench_relay(args.phones, args.cards))
+            stellwand = asyncio.run(bench_stellwand(port, board_id, keys, args.cards))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    result = {
+        "phones": args.phones,
+        "cards": args.cards,
+        "relay": summary(relay),
+        "stellwand": summary(stellwand),
+        "ratio_p50": round(statistics.median(stellwand) / statistics.median(relay), 1),
+        "ratio_p95": round(percentile(stellwand, 95) / percentile(relay, 95), 1),
+    }
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"latency-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
+        json.dumps(result, indent=2)
+    )
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""factory_boy factories for the domain: users, workshops, groups (with boards), participants, cards."""
+
+from __future__ import annotations
+
+import uuid
+
+import factory
+from django.contrib.auth import get_user_model
+
+from boards import services as board_services
+from boards.models import Board, Card
+from workshop.models import BreakoutGroup, Participant, Workshop
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"moderator{n}")
+    first_name = "Andrea"
+    last_name = factory.Sequence(lambda n: f"Muster{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    """A workshop with one facilitator (`facilitator=` to choose who)."""
+
+    class Meta:
+        model = Workshop
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Werkstatt {n}: Digitale Kommune")
+    subtitle = "Co-Creation"
+    place = "Rathaus, Saal 2"
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def facilitator(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.facilitators.add(extracted or obj.created_by)
+
+
+class BreakoutGroupFactory(factory.django.DjangoModelFactory):
+    """A breakout group created through the service, so it has its board."""
+
+    class Meta:
+        model = BreakoutGroup
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    name = factory.Sequence(lambda n: f"Gruppe {n}")
+    question = "Wie wird der ÖPNV attraktiver?"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return board_services.group_create(**kwargs)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    group = factory.SubFactory(BreakoutGroupFactory)
+    workshop = factory.SelfAttribute("group.workshop")
+    display_name = factory.Sequence(lambda n: f"Teilnehmende {n}")
+
+
+class CardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Card
+
+    board = factory.LazyAttribute(lambda o: Board.objects.get(group=BreakoutGroupFactory()))
+    text = factory.Sequence(lambda n: f"Idee Nummer {n}")
+    client_uuid = factory.LazyFunction(uuid.uuid4)
+    author = None
