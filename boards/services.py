@@ -28,10 +28,16 @@ class GroupSpec:
     question: str = ""
 
 
+def _group_name_taken(workshop: Workshop, name: str, exclude_pk: int | None = None) -> bool:
+    # Compared in Python: SQLite's case-insensitive match folds ASCII only (Ä != ä there).
+    names = workshop.groups.exclude(pk=exclude_pk).values_list("name", flat=True)
+    return any(taken.casefold() == name.casefold() for taken in names)
+
+
 def group_create(*, workshop: Workshop, name: str, question: str = "") -> BreakoutGroup:
     """Add a breakout group with its own board."""
     name = clean_text(name)
-    if workshop.groups.filter(name__iexact=name).exists():
+    if _group_name_taken(workshop, name):
         raise ValidationError(_("There is already a group called “%(name)s”.") % {"name": name})
     with transaction.atomic():
         position = (workshop.groups.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -47,7 +53,7 @@ def group_create(*, workshop: Workshop, name: str, question: str = "") -> Breako
 def group_update(*, group: BreakoutGroup, name: str, question: str) -> BreakoutGroup:
     """Rename a group or change its guiding question; every screen of its board follows."""
     name = clean_text(name)
-    if group.workshop.groups.filter(name__iexact=name).exclude(pk=group.pk).exists():
+    if _group_name_taken(group.workshop, name, exclude_pk=group.pk):
         raise ValidationError(_("There is already a group called “%(name)s”.") % {"name": name})
     with transaction.atomic():
         group.name = name

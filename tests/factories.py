@@ -1,4 +1,4 @@
-"""factory_boy factories for the domain: users, workshops, groups (with boards), participants, cards."""
+"""factory_boy factories: users, workshops, groups (with their boards), participants, cards."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from boards import services as board_services
-from boards.models import Board, Card
+from boards.models import Card
 from workshop.models import BreakoutGroup, Participant, Workshop
 
 PASSWORD = "correct-horse-battery-staple"
@@ -18,17 +18,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"moderator{n}")
     first_name = "Andrea"
     last_name = factory.Sequence(lambda n: f"Muster{n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
-        if create:
-            obj.save()
+    password = factory.django.Password(PASSWORD)
 
 
 class WorkshopFactory(factory.django.DjangoModelFactory):
@@ -44,7 +38,7 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
     @factory.post_generation
-    def facilitator(obj, create, extracted, **kwargs):  # noqa: N805
+    def facilitator(obj, create, extracted, **kwargs):
         if create:
             obj.facilitators.add(extracted or obj.created_by)
 
@@ -74,10 +68,24 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
 
 
 class CardFactory(factory.django.DjangoModelFactory):
+    """A card pinned through the service: the board's revision moves like in real use."""
+
     class Meta:
         model = Card
 
-    board = factory.LazyAttribute(lambda o: Board.objects.get(group=BreakoutGroupFactory()))
+    board = factory.LazyFunction(lambda: BreakoutGroupFactory().board)
     text = factory.Sequence(lambda n: f"Idee Nummer {n}")
     client_uuid = factory.LazyFunction(uuid.uuid4)
     author = None
+    author_user = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        card, _created = board_services.card_create(
+            board=kwargs["board"],
+            text=kwargs["text"],
+            client_uuid=kwargs["client_uuid"],
+            participant=kwargs["author"],
+            user=kwargs["author_user"],
+        )
+        return card

@@ -62,7 +62,9 @@ class GroupForm(forms.Form):
     question = forms.CharField(label=_("Guiding question"), max_length=300, required=False)
 
 
-GroupFormSet = forms.formset_factory(GroupForm, extra=0, min_num=1, validate_min=True)
+# One required row and one optional: an extra row left empty is skipped, not an error
+# (rows passed as `initial` would count as initial forms and all be required).
+GroupFormSet = forms.formset_factory(GroupForm, extra=1, min_num=1, validate_min=True)
 
 
 class FacilitatorAddForm(forms.Form):

@@ -43,7 +43,8 @@ def workshop_create(
             description=clean_text(description, multiline=True),
             created_by=user,
         )
-        workshop.full_clean()
+        # Uniqueness is the database's job: a join code collision is drawn again below.
+        workshop.full_clean(validate_unique=False)
         try:
             with transaction.atomic():
                 workshop.save()

@@ -71,8 +71,9 @@ def facilitator_remove(request: HttpRequest, workshop: Workshop, user_id: int) -
             services.facilitator_remove(workshop=workshop, user=user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
-    if user == request.user:
-        return redirect("workshop:dashboard")
+        else:
+            if user == request.user:
+                return redirect("workshop:dashboard")
     return redirect("workshop:settings", workshop_id=workshop.pk)
 
 

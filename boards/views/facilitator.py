@@ -22,11 +22,7 @@ from workshop.services import group_counts
 @login_required
 def workshop_new(request: HttpRequest) -> HttpResponse:
     form = WorkshopForm(request.POST or None)
-    groups = GroupFormSet(
-        request.POST or None,
-        prefix="groups",
-        initial=[{"name": ""}, {"name": ""}],
-    )
+    groups = GroupFormSet(request.POST or None, prefix="groups")
     if request.method == "POST" and form.is_valid() and groups.is_valid():
         specs = [
             services.GroupSpec(name=g["name"], question=g.get("question", ""))

@@ -1,0 +1,328 @@
+"""The push-only socket through the full ASGI stack: who gets in, what arrives, what closes it."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from boards import services as board_services
+from boards.consumers import CLOSE_POLICY
+from tests.conftest import join_via_http
+from tests.factories import CardFactory, UserFactory
+from workshop import live, services
+from workshop.asgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = (b"origin", b"http://localhost")
+TIMEOUT = 5
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer(settings):
+    # The in-memory layer (REDIS_URL unset), new for every test's event loop.
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+def cookie(client: Client) -> tuple[bytes, bytes]:
+    return (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
+
+
+def socket(path: str, client: Client | None = None, origin=ORIGIN) -> WebsocketCommunicator:
+    headers = [h for h in (origin, cookie(client) if client else None) if h]
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def open_socket(path, client=None, origin=ORIGIN) -> WebsocketCommunicator:
+    communicator = socket(path, client, origin)
+    connected, code = await communicator.connect(timeout=TIMEOUT)
+    assert connected, f"refused with {code}"
+    return communicator
+
+
+async def refused(path, client=None, origin=ORIGIN) -> bool:
+    communicator = socket(path, client, origin)
+    connected, _code = await communicator.connect(timeout=TIMEOUT)
+    if connected:
+        await communicator.disconnect()
+    return not connected
+
+
+def board_path(board) -> str:
+    return f"/ws/boards/{board.pk}/"
+
+
+def pin(board, text):
+    return database_sync_to_async(board_services.card_create)(
+        board=board, text=text, client_uuid=uuid.uuid4()
+    )
+
+
+async def snapshots(communicator, n=1) -> list[str]:
+    return [await communicator.receive_from(timeout=TIMEOUT) for _ in range(n)]
+
+
+async def expect_close(communicator, code):
+    output = await communicator.receive_output(timeout=TIMEOUT)
+    assert output["type"] == "websocket.close"
+    assert output.get("code") == code
+
+
+@pytest.fixture
+def phone_a(group_a):
+    client = Client()
+    join_via_http(client, group_a, "Kim")
+    return client
+
+
+@pytest.fixture
+def phone_b(group_b):
+    client = Client()
+    join_via_http(client, group_b, "Lou")
+    return client
+
+
+@pytest.fixture
+def laptop(facilitator):
+    client = Client()
+    client.force_login(facilitator)
+    return client
+
+
+# who gets in ------------------------------------------------------------------------------
+
+
+async def test_foreign_origin_refused(board_a, phone_a):
+    assert await refused(board_path(board_a), phone_a, origin=(b"origin", b"http://evil.example"))
+    # The same phone from the app's own origin gets in: the origin was the reason.
+    communicator = await open_socket(board_path(board_a), phone_a)
+    await communicator.disconnect()
+
+
+async def test_no_origin_refused(board_a, phone_a):
+    assert await refused(board_path(board_a), phone_a, origin=None)
+
+
+@pytest.fixture
+def visitor(board_a):
+    """Opened the join page and has a session, but never joined."""
+    client = Client()
+    assert client.get(f"/j/{board_a.workshop.join_code}/").status_code == 200
+    session = client.session
+    session["seen"] = True
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    return client
+
+
+async def test_never_joined_client_refused(board_a, visitor):
+    assert await refused(board_path(board_a))
+    assert await refused(board_path(board_a), visitor)
+
+
+async def test_unknown_board_refused(phone_a):
+    assert await refused("/ws/boards/999999/", phone_a)
+
+
+@pytest.fixture
+def stranger(other_group):
+    client = Client()
+    join_via_http(client, other_group, "Fremd")
+    return client
+
+
+async def test_participant_of_other_workshop_refused_and_hears_nothing(
+    board_a, other_group, stranger
+):
+    assert await refused(board_path(board_a), stranger)
+    # Their own board is fine; nothing from workshop A arrives there.
+    communicator = await open_socket(board_path(other_group.board), stranger)
+    await snapshots(communicator)
+    await pin(board_a, "Nur in Werkstatt A")
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
+
+
+async def test_participant_of_other_group_refused(board_b, phone_a):
+    assert await refused(board_path(board_b), phone_a)
+
+
+async def test_participant_hears_only_own_board(board_a, board_b, phone_a):
+    communicator = await open_socket(board_path(board_a), phone_a)
+    await snapshots(communicator)
+    await pin(board_b, "Karte für Gruppe B")
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
+
+
+# what arrives -----------------------------------------------------------------------------
+
+
+async def test_snapshot_on_connect_has_existing_cards(board_a, board_b, phone_a):
+    await database_sync_to_async(CardFactory)(board=board_a, text="Schon angeheftet")
+    await database_sync_to_async(CardFactory)(board=board_b, text="Andere Wand")
+    communicator = await open_socket(board_path(board_a), phone_a)
+    (snapshot,) = await snapshots(communicator)
+    assert "data-snapshot" in snapshot
+    assert f'id="board-{board_a.pk}"' in snapshot
+    assert "Schon angeheftet" in snapshot
+    assert "Andere Wand" not in snapshot
+    assert 'data-rev="1"' in snapshot
+    assert await communicator.receive_nothing(timeout=0.2)
+    await communicator.disconnect()
+
+
+async def test_card_on_own_board_arrives(board_a, phone_a, phone_b, board_b):
+    mine = await open_socket(board_path(board_a), phone_a)
+    theirs = await open_socket(board_path(board_b), phone_b)
+    await snapshots(mine)
+    await snapshots(theirs)
+    card, _created = await pin(board_a, "Lieferung am selben Tag")
+    fragment = await mine.receive_from(timeout=TIMEOUT)
+    assert "Lieferung am selben Tag" in fragment
+    assert f'id="card-{card.pk}"' in fragment
+    assert 'data-rev="1"' in fragment
+    assert "data-snapshot" not in fragment
+    assert await mine.receive_nothing(timeout=0.2)  # exactly one message
+    assert await theirs.receive_nothing(timeout=0.2)
+    await mine.disconnect()
+    await theirs.disconnect()
+
+
+async def test_cards_arrive_in_revision_order(board_a, phone_a):
+    communicator = await open_socket(board_path(board_a), phone_a)
+    await snapshots(communicator)
+    for i in range(3):
+        await pin(board_a, f"Karte {i}")
+    revs = []
+    for i in range(3):
+        fragment = await communicator.receive_from(timeout=TIMEOUT)
+        assert f"Karte {i}" in fragment
+        revs.append(fragment.split('data-rev="')[1].split('"')[0])
+    assert revs == ["1", "2", "3"]
+    await communicator.disconnect()
+
+
+async def test_facilitator_board_socket(board_a, laptop):
+    communicator = await open_socket(board_path(board_a), laptop)
+    (snapshot,) = await snapshots(communicator)
+    assert "wall--facilitators" in snapshot
+    await communicator.disconnect()
+
+
+async def test_console_gets_every_board_and_every_card(workshop, board_a, board_b, laptop):
+    await database_sync_to_async(CardFactory)(board=board_a, text="Karte A")
+    await database_sync_to_async(CardFactory)(board=board_b, text="Karte B")
+    communicator = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
+    first, second = await snapshots(communicator, 2)
+    assert f'id="board-{board_a.pk}"' in first
+    assert "Karte A" in first
+    assert f'id="board-{board_b.pk}"' in second
+    assert "Karte B" in second
+    assert all("data-snapshot" in s for s in (first, second))
+    await pin(board_b, "Neu auf B")
+    assert "Neu auf B" in await communicator.receive_from(timeout=TIMEOUT)
+    # Someone joins: the console's head counts follow.
+    await database_sync_to_async(join_via_http)(Client(), board_a.group, "Neu")
+    counts = await communicator.receive_from(timeout=TIMEOUT)
+    assert '<span id="workshop-total" hx-swap-oob="true">1</span>' in counts
+    await communicator.disconnect()
+
+
+async def test_console_refused_to_others(workshop, board_a, phone_a):
+    assert await refused(f"/ws/workshops/{workshop.pk}/", phone_a)
+    assert await refused(f"/ws/workshops/{workshop.pk}/")
+    someone = await database_sync_to_async(UserFactory)()
+    other = Client()
+    await database_sync_to_async(other.force_login)(someone)
+    assert await refused(f"/ws/workshops/{workshop.pk}/", other)
+
+
+# projector --------------------------------------------------------------------------------
+
+
+async def test_projector_by_token_sees_every_board(workshop, board_a, board_b):
+    communicator = await open_socket(f"/ws/projector/{workshop.projector_token}/")
+    first, second = await snapshots(communicator, 2)
+    assert f'id="board-{board_a.pk}"' in first
+    assert f'id="board-{board_b.pk}"' in second
+    await pin(board_b, "Für alle sichtbar")
+    assert "Für alle sichtbar" in await communicator.receive_from(timeout=TIMEOUT)
+    await communicator.disconnect()
+
+
+async def test_projector_query_restricts_to_one_board(workshop, board_a, board_b, other_group):
+    path = f"/ws/projector/{workshop.projector_token}/?board={board_a.pk}"
+    communicator = await open_socket(path)
+    (snapshot,) = await snapshots(communicator)
+    assert f'id="board-{board_a.pk}"' in snapshot
+    assert await communicator.receive_nothing(timeout=0.2)
+    await pin(board_b, "Andere Wand")
+    assert await communicator.receive_nothing(timeout=0.3)
+    await pin(board_a, "Diese Wand")
+    assert "Diese Wand" in await communicator.receive_from(timeout=TIMEOUT)
+    await communicator.disconnect()
+    foreign = f"/ws/projector/{workshop.projector_token}/?board={other_group.board.pk}"
+    assert await refused(foreign)
+
+
+async def test_projector_wrong_token_refused(workshop, board_a):
+    assert await refused("/ws/projector/falsches-token/")
+
+
+async def test_projector_revoke_closes_screen_and_old_token_is_refused(workshop, board_a):
+    old = workshop.projector_token
+    communicator = await open_socket(f"/ws/projector/{old}/")
+    await snapshots(communicator)
+    await database_sync_to_async(services.projector_link_revoke)(workshop=workshop)
+    await expect_close(communicator, live.CLOSE_PROJECTOR_REVOKED)
+    await communicator.disconnect()
+    assert await refused(f"/ws/projector/{old}/")
+    fresh = await open_socket(f"/ws/projector/{workshop.projector_token}/")
+    await fresh.disconnect()
+
+
+# what closes a socket ---------------------------------------------------------------------
+
+
+async def test_workshop_close_closes_participant_sockets(
+    workshop, board_a, board_b, phone_a, phone_b, laptop
+):
+    a = await open_socket(board_path(board_a), phone_a)
+    b = await open_socket(board_path(board_b), phone_b)
+    console = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
+    await snapshots(a)
+    await snapshots(b)
+    await snapshots(console, 2)
+    await database_sync_to_async(services.workshop_close)(workshop=workshop)
+    await expect_close(a, live.CLOSE_WORKSHOP_CLOSED)
+    await expect_close(b, live.CLOSE_WORKSHOP_CLOSED)
+    assert await console.receive_nothing(timeout=0.3)  # the facilitators stay connected
+    for communicator in (a, b, console):
+        await communicator.disconnect()
+    assert await refused(board_path(board_a), phone_a)
+    assert await refused(board_path(board_b), phone_b)
+    # Reopened, the same phones get in again.
+    await database_sync_to_async(services.workshop_reopen)(workshop=workshop)
+    again = await open_socket(board_path(board_a), phone_a)
+    await again.disconnect()
+
+
+async def test_client_frame_closes_the_push_only_socket(board_a, phone_a, caplog):
+    communicator = await open_socket(board_path(board_a), phone_a)
+    await snapshots(communicator)
+    with caplog.at_level(logging.WARNING):
+        await communicator.send_to(text_data='{"text": "Karte über den Socket"}')
+        await expect_close(communicator, CLOSE_POLICY)
+        await communicator.disconnect()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not await database_sync_to_async(board_a.cards.exists)()

@@ -1,0 +1,117 @@
+"""Shared fixtures: a workshop with two groups, a second workshop, joined phones, sent pushes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from asgiref.local import Local
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import BreakoutGroupFactory, UserFactory, WorkshopFactory
+from workshop import live
+from workshop.models import BreakoutGroup, Participant, Workshop
+
+
+@pytest.fixture(scope="session")
+def compiled_catalogues() -> None:
+    """The German and English catalogues, compiled like `make` does when they are stale.
+
+    Tests assert the German a participant reads, so a missing or outdated .mo must not turn
+    them into tests of the English source strings.
+    """
+    stale = []
+    for po in Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            stale.append(po.parent.parent.name)
+    if stale:
+        call_command("compilemessages", locale=stale, verbosity=0)
+        from django.utils.translation import trans_real
+
+        trans_real._translations = {}
+        trans_real._default = None
+        trans_real._active = Local()
+        trans_real.check_for_language.cache_clear()
+
+
+@pytest.fixture
+def facilitator(db):
+    return UserFactory(username="andrea")
+
+
+@pytest.fixture
+def workshop(facilitator) -> Workshop:
+    return WorkshopFactory(title="In Silos oder innovativ?", facilitator=facilitator)
+
+
+@pytest.fixture
+def group_a(workshop) -> BreakoutGroup:
+    return BreakoutGroupFactory(workshop=workshop, name="Mobilität")
+
+
+@pytest.fixture
+def group_b(workshop) -> BreakoutGroup:
+    return BreakoutGroupFactory(workshop=workshop, name="Einzelhandel")
+
+
+@pytest.fixture
+def board_a(group_a):
+    return group_a.board
+
+
+@pytest.fixture
+def board_b(group_b):
+    return group_b.board
+
+
+@pytest.fixture
+def other_workshop(db) -> Workshop:
+    return WorkshopFactory(title="Andere Werkstatt")
+
+
+@pytest.fixture
+def other_group(other_workshop) -> BreakoutGroup:
+    return BreakoutGroupFactory(workshop=other_workshop, name="Verwaltung")
+
+
+def join_via_http(client: Client, group: BreakoutGroup, name: str = "Kim") -> Participant:
+    """Join like a phone does: open the join page, post the form, follow to the board."""
+    url = reverse("join", args=[group.workshop.join_code])
+    response = client.post(url, {"display_name": name, "group": group.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == reverse("board", args=[group.board.pk])
+    return Participant.objects.filter(workshop=group.workshop).latest("joined_at")
+
+
+@pytest.fixture
+def joined_client(db) -> Callable[..., tuple[Client, Participant]]:
+    """A fresh browser that has joined `group`; returns (client, participant)."""
+
+    def make(
+        group: BreakoutGroup, name: str = "Kim", **client_kwargs
+    ) -> tuple[Client, Participant]:
+        client = Client(**client_kwargs)
+        participant = join_via_http(client, group, name)
+        return client, participant
+
+    return make
+
+
+@pytest.fixture
+def facilitator_client(facilitator) -> Client:
+    client = Client()
+    client.force_login(facilitator)
+    return client
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list[tuple[str, dict]]:
+    """Every message handed to the channel layer, as (group, message)."""
+    log: list[tuple[str, dict]] = []
+    monkeypatch.setattr(live, "_group_send", lambda group, message: log.append((group, message)))
+    return log
