@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from boards.events import board_for_render, wall_html
 from boards.models import Board
@@ -26,8 +29,25 @@ CLOSE_POLICY = 1008
 class Access:
     """What a socket may see: channel groups to join and boards to snapshot."""
 
+    language: str
     groups: list[str] = field(default_factory=list)
     boards: list[tuple[int, Audience]] = field(default_factory=list)
+
+
+def scope_language(scope: dict) -> str:
+    """The page's language, chosen as LocaleMiddleware chooses it (cookie, then browser)."""
+    supported = live.languages()
+    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+    candidates = [cookie]
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            header = value.decode("latin-1")
+            candidates += [lang for lang, _q in parse_accept_lang_header(header)]
+    for candidate in candidates:
+        code = candidate.lower().split("-")[0]
+        if code in supported:
+            return code
+    return settings.LANGUAGE_CODE
 
 
 def _query_board(scope: dict) -> int | None:
@@ -38,7 +58,7 @@ def _query_board(scope: dict) -> int | None:
     return None
 
 
-def board_access(scope: dict, board_id: int) -> Access | None:
+def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
     """A participant of the board's group, or a facilitator of its workshop."""
     board = Board.objects.select_related("group", "workshop").filter(pk=board_id).first()
     if board is None:
@@ -46,7 +66,8 @@ def board_access(scope: dict, board_id: int) -> Access | None:
     workshop = board.workshop
     if permissions.is_facilitator(scope.get("user"), workshop):
         return Access(
-            groups=[live.board_group(board.pk, Audience.FACILITATORS)],
+            language=lang,
+            groups=[live.board_group(board.pk, Audience.FACILITATORS, lang)],
             boards=[(board.pk, Audience.FACILITATORS)],
         )
     session: SessionBase | None = scope.get("session")
@@ -57,28 +78,30 @@ def board_access(scope: dict, board_id: int) -> Access | None:
         return None
     assert participant is not None
     return Access(
+        language=lang,
         groups=[
-            live.board_group(board.pk, Audience.PARTICIPANTS),
+            live.board_group(board.pk, Audience.PARTICIPANTS, lang),
             live.participant_group(participant.pk),
         ],
         boards=[(board.pk, Audience.PARTICIPANTS)],
     )
 
 
-def console_access(scope: dict, workshop_id: int) -> Access | None:
+def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
     """A facilitator's console: every board of the workshop, plus the group counts."""
     workshop = Workshop.objects.filter(pk=workshop_id).first()
     if workshop is None or not permissions.is_facilitator(scope.get("user"), workshop):
         return None
     board_ids = list(workshop.boards.values_list("pk", flat=True))
     return Access(
-        groups=[live.workshop_group(workshop.pk, Audience.FACILITATORS)]
-        + [live.board_group(pk, Audience.FACILITATORS) for pk in board_ids],
+        language=lang,
+        groups=[live.workshop_group(workshop.pk, Audience.FACILITATORS, lang)]
+        + [live.board_group(pk, Audience.FACILITATORS, lang) for pk in board_ids],
         boards=[(pk, Audience.FACILITATORS) for pk in board_ids],
     )
 
 
-def projector_access(scope: dict, token: str) -> Access | None:
+def projector_access(scope: dict, token: str, lang: str) -> Access | None:
     """A projector screen opened through the workshop's secret read-only link."""
     workshop = Workshop.objects.filter(projector_token=token).first()
     if workshop is None:
@@ -90,25 +113,28 @@ def projector_access(scope: dict, token: str) -> Access | None:
             return None
         board_ids = [only]
     return Access(
+        language=lang,
         groups=[live.workshop_group(workshop.pk, Audience.PROJECTOR)]
-        + [live.board_group(pk, Audience.PROJECTOR) for pk in board_ids],
+        + [live.board_group(pk, Audience.PROJECTOR, lang) for pk in board_ids],
         boards=[(pk, Audience.PROJECTOR) for pk in board_ids],
     )
 
 
 def resolve_access(scope: dict) -> Access | None:
     kwargs = scope["url_route"]["kwargs"]
+    lang = scope_language(scope)
     if "board_id" in kwargs:
-        return board_access(scope, int(kwargs["board_id"]))
+        return board_access(scope, int(kwargs["board_id"]), lang)
     if "workshop_id" in kwargs:
-        return console_access(scope, int(kwargs["workshop_id"]))
+        return console_access(scope, int(kwargs["workshop_id"]), lang)
     if "token" in kwargs:
-        return projector_access(scope, kwargs["token"])
+        return projector_access(scope, kwargs["token"], lang)
     return None
 
 
 def snapshots(access: Access) -> list[str]:
-    return [wall_html(board_for_render(pk), audience) for pk, audience in access.boards]
+    with translation.override(access.language):
+        return [wall_html(board_for_render(pk), audience) for pk, audience in access.boards]
 
 
 class BoardConsumer(AsyncWebsocketConsumer):

@@ -8,6 +8,7 @@ Message shapes (the client's `static/js/live.js` relies on them):
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from boards.models import Board, Card
 from workshop import live
@@ -50,12 +51,14 @@ def card_created(card: Card, rev: int) -> None:
         board = board_for_render(board_id)
         fresh = Card.objects.select_related("author").get(pk=card_id)
         out = {}
-        for audience in Audience:
-            html = render_to_string(
-                f"{WALL_TEMPLATE}#card-added",
-                {"board": board, "card": fresh, "rev": rev, "audience": str(audience)},
-            )
-            out[live.board_group(board_id, audience)] = html
+        for language in live.languages():
+            with translation.override(language):
+                for audience in Audience:
+                    html = render_to_string(
+                        f"{WALL_TEMPLATE}#card-added",
+                        {"board": board, "card": fresh, "rev": rev, "audience": str(audience)},
+                    )
+                    out[live.board_group(board_id, audience, language)] = html
         return out
 
     live.send_html_on_commit(render)
@@ -67,6 +70,11 @@ def board_header_changed(board: Board) -> None:
 
     def render() -> dict[str, str]:
         fresh = board_for_render(board_id)
-        return {live.board_group(board_id, a): wall_html(fresh, a) for a in Audience}
+        out = {}
+        for language in live.languages():
+            with translation.override(language):
+                for audience in Audience:
+                    out[live.board_group(board_id, audience, language)] = wall_html(fresh, audience)
+        return out
 
     live.send_html_on_commit(render)

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -31,12 +32,21 @@ CLOSE_WORKSHOP_CLOSED = 4002
 CLOSE_PROJECTOR_REVOKED = 4003
 
 
-def board_group(board_id: int, audience: Audience) -> str:
-    return f"board.{board_id}.{audience}"
+def languages() -> list[str]:
+    """Every interface language: a board fragment is rendered once in each."""
+    return [code for code, _name in settings.LANGUAGES]
 
 
-def workshop_group(workshop_id: int, audience: Audience) -> str:
-    return f"workshop.{workshop_id}.{audience}"
+def board_group(board_id: int, audience: Audience, language: str | None = None) -> str:
+    """Sockets showing `board_id` to `audience` in `language` (default: the site's)."""
+    return f"board.{board_id}.{audience}.{language or settings.LANGUAGE_CODE}"
+
+
+def workshop_group(workshop_id: int, audience: Audience, language: str | None = None) -> str:
+    """Workshop-wide pushes: rendered content per language; without one, for closing sockets."""
+    if language is None:
+        return f"workshop.{workshop_id}.{audience}"
+    return f"workshop.{workshop_id}.{audience}.{language}"
 
 
 def participant_group(participant_id: int) -> str:

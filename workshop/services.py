@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from workshop import live
@@ -196,9 +196,12 @@ def group_counts(workshop: Workshop) -> dict[int, int]:
 def _announce_group_counts(workshop: Workshop) -> None:
     def render() -> dict[str, str]:
         counts = group_counts(workshop)
-        html = render_to_string(
-            "workshop/_group_counts.html", {"counts": counts, "total": sum(counts.values())}
-        )
-        return {live.workshop_group(workshop.pk, live.Audience.FACILITATORS): html}
+        context = {"counts": counts, "total": sum(counts.values())}
+        out = {}
+        for language in live.languages():
+            with translation.override(language):
+                html = render_to_string("workshop/_group_counts.html", context)
+            out[live.workshop_group(workshop.pk, live.Audience.FACILITATORS, language)] = html
+        return out
 
     live.send_html_on_commit(render)

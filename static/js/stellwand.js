@@ -42,11 +42,16 @@
     return el ? parseInt(el.dataset.rev, 10) : null;
   }
 
-  /* Keep one element per card id: the author's POST response and the push may both arrive. */
+  /* Keep one element per card id: the author's POST response and the push may both arrive.
+   * Also marks the participant's own cards. */
   function dedupe(root) {
     var seen = {};
+    var me = document.querySelector("[data-participant]");
+    me = me && me.dataset.participant;
     (root || document).querySelectorAll("[data-card]").forEach(function (el) {
-      if (seen[el.id]) { el.remove(); } else { seen[el.id] = true; }
+      if (seen[el.id]) { el.remove(); return; }
+      seen[el.id] = true;
+      if (me && el.dataset.author === me) el.classList.add("card--mine");
     });
     document.querySelectorAll("[data-pending-list] [data-card-uuid]").forEach(function (el) {
       if (document.querySelector('[data-card][data-uuid="' + el.dataset.cardUuid + '"]')) el.remove();
@@ -55,7 +60,16 @@
 
   /* ---- live state ---- */
 
-  var live = { wrapper: null, open: false, stopped: false, syncing: {} };
+  // `latest` is the newest socket the extension made: events of older sockets are stale.
+  var live = { wrapper: null, latest: null, open: false, stopped: false, syncing: {} };
+
+  function hookSocketFactory() {
+    var make = htmx.createWebSocket;
+    htmx.createWebSocket = function (url) {
+      live.latest = make.call(htmx, url);
+      return live.latest;
+    };
+  }
 
   function setStatus(state, text) {
     var status = document.querySelector("[data-live-status]");
@@ -96,9 +110,14 @@
   }
 
   function reconnect() {
-    if (live.stopped || !live.wrapper || live.open) return;
+    if (live.stopped || !live.wrapper) return;
+    var state = live.latest ? live.latest.readyState : WebSocket.CLOSED;
+    if (state === WebSocket.OPEN || state === WebSocket.CONNECTING) return;
     live.wrapper.reconnect();
   }
+
+  // Before htmx processes the page on DOMContentLoaded and opens the socket.
+  hookSocketFactory();
 
   document.addEventListener("htmx:wsBeforeMessage", function (e) {
     var frag = parse(e.detail.message);
@@ -119,6 +138,7 @@
   document.addEventListener("htmx:wsAfterMessage", function () { dedupe(); });
 
   document.addEventListener("htmx:wsOpen", function (e) {
+    if (live.latest && e.detail.event.target !== live.latest) return;
     live.wrapper = e.detail.socketWrapper;
     live.open = true;
     setStatus("live", t("live"));
@@ -126,6 +146,8 @@
   });
 
   document.addEventListener("htmx:wsClose", function (e) {
+    // A socket replaced by a newer one closing late says nothing about the connection.
+    if (live.latest && e.detail.event.target !== live.latest) return;
     live.wrapper = e.detail.socketWrapper;
     live.open = false;
     var code = e.detail.event.code;
@@ -210,6 +232,8 @@
           if (card && !document.getElementById(card.id)) cards.append(card);
         }
         dedupe();
+        var shown = document.querySelector('[data-card][data-uuid="' + item.uuid + '"]');
+        if (shown) shown.scrollIntoView({ block: "nearest" });
       } else if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
         // Refused for good (too long, closed): give the text back to its author.
         drop(form, item.uuid);
@@ -264,6 +288,8 @@
       updateCount(form);
       input.focus();
       send(form, item);
+      var pending = document.querySelector('[data-pending-list] [data-card-uuid="' + item.uuid + '"]');
+      if (pending) pending.scrollIntoView({ block: "nearest" });
     });
   }
 
@@ -289,6 +315,7 @@
   }, true);
 
   document.addEventListener("DOMContentLoaded", function () {
+    dedupe();
     document.querySelectorAll("[data-composer]").forEach(setupComposer);
     document.querySelectorAll("[data-formset]").forEach(setupFormset);
     if (document.querySelector("[data-live]")) setStatus("connecting", t("connecting"));

@@ -234,7 +234,8 @@ async def test_console_gets_every_board_and_every_card(workshop, board_a, board_
     # Someone joins: the console's head counts follow.
     await database_sync_to_async(join_via_http)(Client(), board_a.group, "Neu")
     counts = await communicator.receive_from(timeout=TIMEOUT)
-    assert '<span id="workshop-total" hx-swap-oob="true">1</span>' in counts
+    assert 'id="workshop-total"' in counts
+    assert "1 Person ist beigetreten." in counts
     await communicator.disconnect()
 
 
@@ -326,3 +327,43 @@ async def test_client_frame_closes_the_push_only_socket(board_a, phone_a, caplog
         await communicator.disconnect()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert not await database_sync_to_async(board_a.cards.exists)()
+
+
+# language ---------------------------------------------------------------------------------
+
+
+def socket_with_language(path, client, language_header=None):
+    headers = [ORIGIN, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
+    if "django_language" in client.cookies:
+        value = client.cookies["django_language"].value
+        headers[1] = (headers[1][0], headers[1][1] + f"; django_language={value}".encode())
+    if language_header:
+        headers.append((b"accept-language", language_header.encode()))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("cookie_language", "accept_language", "expected", "unexpected"),
+    [
+        (None, None, "Noch keine Karten.", "No cards yet."),
+        ("en", None, "No cards yet.", "Noch keine Karten."),
+        (None, "en-GB,en;q=0.9", "No cards yet.", "Noch keine Karten."),
+        ("de", "en-GB,en;q=0.9", "Noch keine Karten.", "No cards yet."),
+    ],
+)
+async def test_snapshot_and_pushes_come_in_the_pages_language(
+    board_a, phone_a, cookie_language, accept_language, expected, unexpected
+):
+    if cookie_language:
+        phone_a.cookies["django_language"] = cookie_language
+    communicator = socket_with_language(board_path(board_a), phone_a, accept_language)
+    connected, _code = await communicator.connect(timeout=TIMEOUT)
+    assert connected
+    (snapshot,) = await snapshots(communicator)
+    assert expected in snapshot
+    assert unexpected not in snapshot
+    await database_sync_to_async(CardFactory)(board=board_a, text="Mehr Radwege", author=None)
+    pushed = await communicator.receive_from(timeout=TIMEOUT)
+    anonymous = "anonym" if expected.startswith("Noch") else "anonymous"
+    assert f'<p class="card__author">{anonymous}</p>' in pushed
+    await communicator.disconnect()

@@ -362,7 +362,7 @@ def test_console_shows_code_and_every_board(facilitator_client, workshop, group_
     assert "Karte B" in body
     assert f'id="board-{group_a.board.pk}"' in body
     assert f'id="board-{group_b.board.pk}"' in body
-    assert '<span id="workshop-total">1</span>' in body
+    assert "1 Person ist beigetreten." in body
     assert f'ws-connect="/ws/workshops/{workshop.pk}/"' in body
 
 

@@ -12,11 +12,6 @@ from tests.e2e.conftest import choose_group_and_join, expect_live
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The WebSocket snapshot is rendered in LANGUAGE_CODE (de), not the viewer's "
-    "language: BoardConsumer activates no language (LocaleMiddleware is HTTP only).",
-)
 def test_english_board_stays_english(screens, facilitator):
     workshop = workshop_create_with_groups(
         user=facilitator, title="Werkstatt", groups=[GroupSpec("Mobilität")]

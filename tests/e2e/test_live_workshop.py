@@ -68,7 +68,7 @@ def test_live_workshop(screens, facilitator, workshop):
     for phone in (phone_a, phone_b, phone_c):
         expect_live(phone)
     # The console counted the three (pushed, not reloaded).
-    expect(console.locator("#workshop-total")).to_have_text("3")
+    expect(console.locator("#workshop-total")).to_have_text("3 Personen sind beigetreten.")
 
     text = "Echtzeit-Anzeige an jeder Haltestelle"
     pin(phone_a, text)

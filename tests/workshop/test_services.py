@@ -196,11 +196,17 @@ def test_participant_join_announces_group_counts_to_facilitators(
     ParticipantFactory(group=group_b)
     with django_capture_on_commit_callbacks(execute=True):
         services.participant_join(session=fresh_session(), workshop=group_a.workshop, group=group_a)
-    groups = [group for group, _message in sent]
-    assert groups == [live.workshop_group(group_a.workshop.pk, live.Audience.FACILITATORS)]
-    html = sent[0][1]["html"]
-    assert f'id="group-{group_a.pk}-count"' in html
-    assert '<span id="workshop-total" hx-swap-oob="true">2</span>' in html
+    pushed = dict(sent)
+    workshop_id = group_a.workshop.pk
+    assert set(pushed) == {
+        live.workshop_group(workshop_id, live.Audience.FACILITATORS, "de"),
+        live.workshop_group(workshop_id, live.Audience.FACILITATORS, "en"),
+    }
+    german = pushed[live.workshop_group(workshop_id, live.Audience.FACILITATORS, "de")]["html"]
+    english = pushed[live.workshop_group(workshop_id, live.Audience.FACILITATORS, "en")]["html"]
+    assert f'id="group-{group_a.pk}-count"' in german
+    assert "2 Personen sind beigetreten." in german
+    assert "2 participants have joined." in english
 
 
 # facilitators ---------------------------------------------------------------------------------
