@@ -51,7 +51,7 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed $(MO) /usr/bin/chromium lint
 	$(VENV)/bin/pytest
-	$(VENV)/bin/pytest -m e2e -p no:asyncio tests/e2e
+	$(VENV)/bin/pytest -m e2e -p no:asyncio -W ignore::pytest.PytestConfigWarning tests/e2e
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=staticfiles --no-location

@@ -162,6 +162,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.close(code=CLOSE_POLICY)
 
+    async def dispatch(self, message: dict) -> None:
+        # Pushes touch no database: skip Channels' per-message hop to the sync thread
+        # (aclose_old_connections), about a third of the CPU spent per delivery.
+        if message["type"] == "board.fragment":
+            await self.board_fragment(message)
+        else:
+            await super().dispatch(message)
+
     async def board_fragment(self, event: dict) -> None:
         await self.send(text_data=event["html"])
 
