@@ -95,7 +95,10 @@ async def fan_out(sockets: list, marker: str, started: float) -> float:
     return max(await asyncio.gather(*(one(ws) for ws in sockets)))
 
 
-async def bench_stellwand(port: int, board_id: int, keys: list[str], cards: int) -> list[float]:
+async def bench_stellwand(
+    port: int, board_id: int, keys: list[str], cards: int
+) -> tuple[list[float], list[float]]:
+    """Latencies until every phone has the card, and of the author's POST alone (ms)."""
     base = f"http://127.0.0.1:{port}"
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -132,17 +135,18 @@ async def bench_stellwand(port: int, board_id: int, keys: list[str], cards: int)
     ]
     for ws in sockets:
         await ws.recv()  # the snapshot
-    latencies = []
+    latencies, posts = [], []
     for i in range(cards):
         marker = f"Karte {i} {uuid.uuid4().hex[:8]}"
         started = time.perf_counter()
         waiting = asyncio.create_task(fan_out(sockets, marker, started))
         await asyncio.to_thread(post, marker)
+        posts.append((time.perf_counter() - started) * 1000)
         latencies.append(await waiting)
         await asyncio.sleep(0.05)
     for ws in sockets:
         await ws.close()
-    return latencies
+    return latencies, posts
 
 
 async def bench_relay(phones: int, cards: int) -> list[float]:
@@ -215,7 +219,7 @@ def main() -> None:
         try:
             wait_for_port(port)
             relay = asyncio.run(bench_relay(args.phones, args.cards))
-            stellwand = asyncio.run(bench_stellwand(port, board_id, keys, args.cards))
+            stellwand, posts = asyncio.run(bench_stellwand(port, board_id, keys, args.cards))
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -225,6 +229,7 @@ def main() -> None:
         "cards": args.cards,
         "relay": summary(relay),
         "stellwand": summary(stellwand),
+        "stellwand_post_only": summary(posts),
         "ratio_p50": round(statistics.median(stellwand) / statistics.median(relay), 1),
         "ratio_p95": round(percentile(stellwand, 95) / percentile(relay, 95), 1),
     }
