@@ -41,7 +41,6 @@ MO := locale/de/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
 
 run: $(VENV)/.installed $(MO)
 	@$(PY) manage.py migrate --noinput -v 0
-	@$(PY) manage.py demo >/dev/null
 	@bin/serve "$(HOST)" "$(PORT)"
 
 lint: $(VENV)/.installed
