@@ -5,6 +5,8 @@ Nothing is written over the socket; every write is an HTTP POST. A client frame 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
@@ -23,6 +25,9 @@ from workshop.services import participant_for_session
 
 # Close code for a client that writes to the push-only socket (1008: policy violation).
 CLOSE_POLICY = 1008
+# Sent every STELLWAND_HEARTBEAT_SECONDS: a client that hears nothing for longer knows its
+# socket is dead (phones changing networks keep half-open sockets that look alive).
+HEARTBEAT = "<template data-heartbeat></template>"
 
 
 @dataclass
@@ -67,7 +72,10 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
     if permissions.is_facilitator(scope.get("user"), workshop):
         return Access(
             language=lang,
-            groups=[live.board_group(board.pk, Audience.FACILITATORS, lang)],
+            groups=[
+                live.board_group(board.pk, Audience.FACILITATORS, lang),
+                live.facilitator_group(workshop.pk, scope["user"].pk),
+            ],
             boards=[(board.pk, Audience.FACILITATORS)],
         )
     session: SessionBase | None = scope.get("session")
@@ -95,7 +103,10 @@ def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
     board_ids = list(workshop.boards.values_list("pk", flat=True))
     return Access(
         language=lang,
-        groups=[live.workshop_group(workshop.pk, Audience.FACILITATORS, lang)]
+        groups=[
+            live.workshop_group(workshop.pk, Audience.FACILITATORS, lang),
+            live.facilitator_group(workshop.pk, scope["user"].pk),
+        ]
         + [live.board_group(pk, Audience.FACILITATORS, lang) for pk in board_ids],
         boards=[(pk, Audience.FACILITATORS) for pk in board_ids],
     )
@@ -142,6 +153,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.joined: list[str] = []
+        self.heartbeat: asyncio.Task | None = None
         access = await database_sync_to_async(resolve_access)(self.scope)
         if access is None:
             await self.close()
@@ -154,8 +166,18 @@ class BoardConsumer(AsyncWebsocketConsumer):
         # arrives afterwards with a newer revision; the client drops what it already has.
         for html in await database_sync_to_async(snapshots)(access):
             await self.send(text_data=html)
+        self.heartbeat = asyncio.create_task(self.beat(settings.STELLWAND_HEARTBEAT_SECONDS))
+
+    async def beat(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            await self.send(text_data=HEARTBEAT)
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "heartbeat", None) is not None:
+            self.heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.heartbeat
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 

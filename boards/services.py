@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _, ngettext
 
 from boards import events
 from boards.models import Board, Card
+from workshop import live
 from workshop.models import BreakoutGroup, Participant, Workshop
 from workshop.services import workshop_create
 from workshop.text import clean_text
@@ -44,8 +45,15 @@ def group_create(*, workshop: Workshop, name: str, question: str = "") -> Breako
         group = BreakoutGroup(
             workshop=workshop, name=name, question=clean_text(question), position=position
         )
-        group.full_clean()
-        group.save()
+        group.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():
+                group.save()
+        except IntegrityError:
+            # Two facilitators adding the same name at once: the constraint decides.
+            raise ValidationError(
+                _("There is already a group called “%(name)s”.") % {"name": name}
+            ) from None
         Board.objects.create(workshop=workshop, group=group)
     return group
 
@@ -68,7 +76,12 @@ def group_update(*, group: BreakoutGroup, name: str, question: str) -> BreakoutG
 
 def group_delete(*, group: BreakoutGroup) -> None:
     """Remove a group, its board and its cards. Its participants choose a group again."""
-    group.delete()
+    with transaction.atomic():
+        members = list(group.participants.values_list("pk", flat=True))
+        group.delete()
+        live.close_on_commit(
+            [live.participant_group(pk) for pk in members], live.CLOSE_GROUP_REMOVED
+        )
 
 
 def workshop_create_with_groups(

@@ -30,6 +30,7 @@ class Audience(StrEnum):
 CLOSE_REMOVED = 4001
 CLOSE_WORKSHOP_CLOSED = 4002
 CLOSE_PROJECTOR_REVOKED = 4003
+CLOSE_GROUP_REMOVED = 4004
 
 
 def languages() -> list[str]:
@@ -53,6 +54,11 @@ def participant_group(participant_id: int) -> str:
     return f"participant.{participant_id}"
 
 
+def facilitator_group(workshop_id: int, user_id: int) -> str:
+    """One facilitator's sockets in one workshop: closed when they are removed from it."""
+    return f"workshop.{workshop_id}.user.{user_id}"
+
+
 def _group_send(group: str, message: dict[str, object]) -> None:
     layer = get_channel_layer()
     if layer is None:
@@ -68,7 +74,14 @@ def send_html_on_commit(render: Callable[[], dict[str, str]]) -> None:
     """After commit, call `render` for {group: html} and push each fragment to its group."""
 
     def push() -> None:
-        for group, html in render().items():
+        try:
+            fragments = render()
+        except Exception:
+            # Committed is committed: a failed render (say, the board is gone by now)
+            # must not turn the request into an error. Clients resync on their next connect.
+            logger.exception("rendering a live push failed")
+            return
+        for group, html in fragments.items():
             _group_send(group, {"type": "board.fragment", "html": html})
 
     transaction.on_commit(push)

@@ -64,6 +64,11 @@ class Workshop(models.Model):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
+    def participant_counts(self) -> dict[int, int]:
+        """Number of participants in each breakout group, by group id."""
+        rows = self.groups.annotate(n=models.Count("participants")).values_list("pk", "n")
+        return dict(rows)
+
 
 class BreakoutGroup(models.Model):
     workshop = models.ForeignKey(

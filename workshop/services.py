@@ -8,12 +8,10 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workshop import live
+from workshop import events, live
 from workshop.models import BreakoutGroup, Participant, Workshop, new_join_code, new_projector_token
 from workshop.text import clean_text
 
@@ -105,7 +103,9 @@ def facilitator_remove(*, workshop: Workshop, user: AbstractBaseUser) -> None:
     """Remove a co-facilitator; the last one cannot leave."""
     if workshop.facilitators.count() <= 1:
         raise ValidationError(_("A workshop needs at least one facilitator."))
-    workshop.facilitators.remove(user)
+    with transaction.atomic():
+        workshop.facilitators.remove(user)
+        live.close_on_commit([live.facilitator_group(workshop.pk, user.pk)], live.CLOSE_REMOVED)
 
 
 def projector_link_revoke(*, workshop: Workshop) -> Workshop:
@@ -174,34 +174,10 @@ def participant_join(
         participant.named_in_summary = named_in_summary and bool(name)
         participant.full_clean()
         participant.save()
-        _announce_group_counts(workshop)
+        events.group_counts_changed(workshop)
     # A new session key on joining: a session id seen before joining is worth nothing after.
     session.cycle_key()
     joined = dict(session.get(SESSION_KEY, {}))
     joined[str(workshop.pk)] = participant.pk
     session[SESSION_KEY] = joined
     return participant
-
-
-def group_counts(workshop: Workshop) -> dict[int, int]:
-    """Number of participants in each breakout group of `workshop`."""
-    rows = (
-        BreakoutGroup.objects.filter(workshop=workshop)
-        .annotate(n=Count("participants"))
-        .values_list("pk", "n")
-    )
-    return dict(rows)
-
-
-def _announce_group_counts(workshop: Workshop) -> None:
-    def render() -> dict[str, str]:
-        counts = group_counts(workshop)
-        context = {"counts": counts, "total": sum(counts.values())}
-        out = {}
-        for language in live.languages():
-            with translation.override(language):
-                html = render_to_string("workshop/_group_counts.html", context)
-            out[live.workshop_group(workshop.pk, live.Audience.FACILITATORS, language)] = html
-        return out
-
-    live.send_html_on_commit(render)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +18,6 @@ from workshop.decorators import facilitator_required
 from workshop.forms import FacilitatorAddForm, GroupForm, GroupFormSet, WorkshopForm
 from workshop.links import join_link, projector_link, qr_svg
 from workshop.models import Workshop
-from workshop.services import group_counts
 
 
 @login_required
@@ -45,15 +46,18 @@ def workshop_new(request: HttpRequest) -> HttpResponse:
 
 def _console_context(request: HttpRequest, workshop: Workshop) -> dict[str, object]:
     link = join_link(request, workshop)
+    counts = workshop.participant_counts()
     boards = list(workshop.boards.select_related("group", "workshop"))
     for board in boards:
         board.card_list = cards_for_render(board)
+        board.participant_count = counts.get(board.group_id, 0)
     return {
         "workshop": workshop,
         "boards": boards,
         "join_link": link,
+        "join_host": urlsplit(link).netloc,
         "qr": qr_svg(link),
-        "counts": group_counts(workshop),
+        "counts": counts,
         "projector_link": projector_link(request, workshop),
     }
 

@@ -11,20 +11,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boards import services
-from boards.events import cards_for_render, wall_html
+from boards.events import cards_for_render, wall_html, with_participant_count
 from boards.forms import CardForm
 from boards.models import Board
 from workshop import permissions
 from workshop.forms import JoinForm
 from workshop.live import Audience
-from workshop.models import Participant, Workshop
-from workshop.services import participant_for_session, participant_join
+from workshop.models import Participant
+from workshop.services import participant_for_session, participant_join, workshop_by_code
 
 
 def join(request: HttpRequest, code: str) -> HttpResponse:
-    workshop = get_object_or_404(Workshop, join_code=code.upper())
+    workshop = workshop_by_code(code)
+    if workshop is None:
+        raise Http404
     participant = participant_for_session(request.session, workshop)
-    if workshop.is_closed:
+    if not permissions.can_join(workshop):
         return render(request, "boards/closed.html", {"workshop": workshop}, status=410)
     initial = {}
     if participant is not None:
@@ -58,13 +60,20 @@ def _participant_board(request: HttpRequest, board_id: int) -> tuple[Board, Part
 
 
 def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
-    try:
-        board, participant = _participant_board(request, board_id)
-    except Http404:
-        board = get_object_or_404(Board.objects.select_related("workshop"), pk=board_id)
-        return redirect("join", code=board.workshop.join_code)
-    if board.workshop.is_closed and participant is not None:
-        return render(request, "boards/closed.html", {"workshop": board.workshop}, status=410)
+    board = get_object_or_404(Board.objects.select_related("group", "workshop"), pk=board_id)
+    workshop = board.workshop
+    if permissions.is_facilitator(request.user, workshop):
+        participant = None
+        with_participant_count(board)
+    else:
+        participant = participant_for_session(request.session, workshop)
+        if participant is None:
+            raise Http404  # a stranger learns nothing, not even the join code
+        if board.group is None or not permissions.can_view_group(participant, board.group):
+            # A participant whose group changed or was removed chooses again.
+            return redirect("join", code=workshop.join_code)
+        if workshop.is_closed:
+            return render(request, "boards/closed.html", {"workshop": workshop}, status=410)
     context = {
         "board": board,
         "workshop": board.workshop,

@@ -367,3 +367,45 @@ async def test_snapshot_and_pushes_come_in_the_pages_language(
     anonymous = "anonym" if expected.startswith("Noch") else "anonymous"
     assert f'<p class="card__author">{anonymous}</p>' in pushed
     await communicator.disconnect()
+
+
+async def test_heartbeat_keeps_a_quiet_socket_audibly_alive(board_a, phone_a, settings):
+    settings.STELLWAND_HEARTBEAT_SECONDS = 0.1
+    communicator = await open_socket(board_path(board_a), phone_a)
+    await snapshots(communicator)
+    assert "data-heartbeat" in await communicator.receive_from(timeout=TIMEOUT)
+    assert "data-heartbeat" in await communicator.receive_from(timeout=TIMEOUT)
+    await communicator.disconnect()
+
+
+async def test_removed_cofacilitator_is_disconnected_and_refused(workshop, board_a, laptop):
+    colleague = await database_sync_to_async(UserFactory)(username="alex")
+    await database_sync_to_async(workshop.facilitators.add)(colleague)
+    theirs = Client()
+    await database_sync_to_async(theirs.force_login)(colleague)
+    console = await open_socket(f"/ws/workshops/{workshop.pk}/", theirs)
+    board = await open_socket(board_path(board_a), theirs)
+    mine = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
+    await snapshots(console)
+    await snapshots(board)
+    await snapshots(mine)
+    await database_sync_to_async(services.facilitator_remove)(workshop=workshop, user=colleague)
+    await expect_close(console, live.CLOSE_REMOVED)
+    await expect_close(board, live.CLOSE_REMOVED)
+    assert await mine.receive_nothing(timeout=0.3)  # the remaining facilitator stays
+    await mine.disconnect()
+    assert await refused(f"/ws/workshops/{workshop.pk}/", theirs)
+    assert await refused(board_path(board_a), theirs)
+
+
+async def test_deleting_a_group_closes_its_phones(board_a, board_b, phone_a, phone_b):
+    a = await open_socket(board_path(board_a), phone_a)
+    b = await open_socket(board_path(board_b), phone_b)
+    await snapshots(a)
+    await snapshots(b)
+    group = await database_sync_to_async(lambda: board_a.group)()
+    await database_sync_to_async(board_services.group_delete)(group=group)
+    await expect_close(a, live.CLOSE_GROUP_REMOVED)
+    assert await b.receive_nothing(timeout=0.3)  # the other group goes on
+    await b.disconnect()
+    assert await refused(board_path(board_a), phone_a)

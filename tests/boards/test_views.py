@@ -305,8 +305,11 @@ def test_never_joined_client_cannot_write_or_read(group_a):
     assert response.status_code == 404
     assert Card.objects.count() == 1
     page = client.get(reverse("board", args=[group_a.board.pk]))
-    assert page.status_code == 302
+    # 404, not a redirect to the join page: that would hand out the join code.
+    assert page.status_code == 404
     assert "Geheim" not in text(page)
+    assert group_a.workshop.join_code not in text(page)
+    assert group_a.workshop.join_code not in page.get("Location", "")
 
 
 def test_snapshot_for_own_board(group_a, joined_client):
@@ -364,6 +367,20 @@ def test_console_shows_code_and_every_board(facilitator_client, workshop, group_
     assert f'id="board-{group_b.board.pk}"' in body
     assert "1 Person ist beigetreten." in body
     assert f'ws-connect="/ws/workshops/{workshop.pk}/"' in body
+    # Each wall counts its own group from the first render on, not only after a push.
+    assert re.search(rf'id="group-{group_a.pk}-count"[^>]*>1<', body)
+    assert re.search(rf'id="group-{group_b.pk}-count"[^>]*>0<', body)
+    # The address phones type, taken from the join link (not the laptop's 127.0.0.1 view).
+    assert "<strong>testserver</strong>" in body
+
+
+def test_console_names_the_public_address_when_configured(
+    facilitator_client, workshop, group_a, settings
+):
+    settings.STELLWAND_PUBLIC_URL = "http://192.0.2.10:8000"
+    body = text(facilitator_client.get(reverse("workshop:console", args=[workshop.pk])))
+    assert "<strong>192.0.2.10:8000</strong>" in body
+    assert f"http://192.0.2.10:8000/j/{workshop.join_code}/" in body
 
 
 def test_facilitator_may_read_and_write_every_board(facilitator_client, group_a, facilitator):
