@@ -350,6 +350,13 @@ def test_demo_facilitator_can_log_in(db):
     assert Client().login(username=demo.DEMO_USER, password=demo.DEMO_PASSWORD)
 
 
+def test_demo_password_can_be_replaced_for_a_room_network(db):
+    call_command("demo", stdout=_Sink())
+    call_command("demo", "--password", "nur-fuer-heute-7", stdout=_Sink())
+    assert not Client().login(username=demo.DEMO_USER, password=demo.DEMO_PASSWORD)
+    assert Client().login(username=demo.DEMO_USER, password="nur-fuer-heute-7")
+
+
 class _Sink:
     def write(self, *args, **kwargs):
         pass

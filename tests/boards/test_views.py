@@ -310,6 +310,7 @@ def test_never_joined_client_cannot_write_or_read(group_a):
     assert "Geheim" not in text(page)
     assert group_a.workshop.join_code not in text(page)
     assert group_a.workshop.join_code not in page.get("Location", "")
+    assert "Diese Seite gibt es nicht" in text(page)  # our page, in the user's language
 
 
 def test_snapshot_for_own_board(group_a, joined_client):

@@ -6,7 +6,7 @@ import datetime
 import uuid
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from boards.models import Board
@@ -43,14 +43,20 @@ NAMESPACE = uuid.UUID("6f1d8f7e-9a53-4c1e-8d2b-0c7d1e5a9b31")
 class Command(BaseCommand):
     help = "Create the demo facilitator and the workshop of the seed document (idempotent)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--password", help=f"the demo facilitator's password (default {DEMO_PASSWORD!r})"
+        )
+
     @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
         user_model = get_user_model()
         user, created = user_model.objects.get_or_create(
             username=DEMO_USER, defaults={"first_name": "Andrea", "last_name": "Schermann"}
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
+        password = options.get("password")
+        if created or password:
+            user.set_password(password or DEMO_PASSWORD)
             user.save()
         workshop = Workshop.objects.filter(title=DEMO_TITLE, facilitators=user).first()
         if workshop is None:
