@@ -16,11 +16,11 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from boards.events import board_for_render, wall_html
+from boards.events import board_for_render, personal_html, wall_html
 from boards.models import Board
 from workshop import live, permissions
 from workshop.live import Audience
-from workshop.models import Workshop
+from workshop.models import Participant, Workshop
 from workshop.services import participant_for_session
 
 # Close code for a client that writes to the push-only socket (1008: policy violation).
@@ -37,6 +37,7 @@ class Access:
     language: str
     groups: list[str] = field(default_factory=list)
     boards: list[tuple[int, Audience]] = field(default_factory=list)
+    participant: Participant | None = None
 
 
 def scope_language(scope: dict) -> str:
@@ -90,8 +91,10 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
         groups=[
             live.board_group(board.pk, Audience.PARTICIPANTS, lang),
             live.participant_group(participant.pk),
+            live.personal_group(participant.pk, lang),
         ],
         boards=[(board.pk, Audience.PARTICIPANTS)],
+        participant=participant,
     )
 
 
@@ -145,7 +148,13 @@ def resolve_access(scope: dict) -> Access | None:
 
 def snapshots(access: Access) -> list[str]:
     with translation.override(access.language):
-        return [wall_html(board_for_render(pk), audience) for pk, audience in access.boards]
+        out = []
+        for pk, audience in access.boards:
+            board = board_for_render(pk)
+            out.append(wall_html(board, audience))
+            if access.participant is not None:
+                out.append(personal_html(board, access.participant))
+        return out
 
 
 class BoardConsumer(AsyncWebsocketConsumer):

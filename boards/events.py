@@ -1,18 +1,24 @@
-"""Renders board fragments once per audience and hands them to `workshop.live`.
+"""Renders board fragments once per audience and language, and hands them to `workshop.live`.
 
-Message shapes (the client's `static/js/live.js` relies on them):
-- snapshot: the whole wall `<section id="board-N" data-board-id data-rev>` (outerHTML swap);
-- event: `<div id="board-N-rev" data-board-id data-rev>` plus out-of-band swaps.
+Message shapes (the client's `static/js/stellwand.js` relies on them):
+- snapshot: the whole wall `<section id="board-N" data-snapshot>` with `#board-N-rev`
+  (outerHTML swap), sent on every (re)connect and after every structural change;
+- card added: `#board-N-rev` plus the card appended to the loose cards (open mode);
+- personal: `#board-N-me`, what only one participant sees (their hidden or handed-in
+  cards, their dots). It carries no revision: it is replaced whole, so order is harmless.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from boards.models import Board, Card
+from boards.models import Board, Card, Cluster, VotingRound
 from workshop import live
 from workshop.live import Audience
+from workshop.models import Participant
 
 WALL_TEMPLATE = "boards/_wall.html"
 
@@ -21,60 +27,166 @@ def board_for_render(board_id: int) -> Board:
     return Board.objects.select_related("group", "workshop").get(pk=board_id)
 
 
-def cards_for_render(board: Board) -> list[Card]:
-    return list(board.cards.select_related("author", "author_user").order_by("created_at", "pk"))
-
-
 def with_participant_count(board: Board) -> Board:
-    board.participant_count = board.group.participants.count() if board.group else 0
+    board.participant_count = (
+        board.group.participants.filter(removed_at=None).count() if board.group else 0
+    )
+    return board
+
+
+@dataclass
+class Wall:
+    """Everything one audience sees of a board."""
+
+    board: Board
+    audience: str
+    clusters: list[Cluster] = field(default_factory=list)
+    cards: list[Card] = field(default_factory=list)
+    hidden_cards: list[Card] = field(default_factory=list)
+    inbox: list[Card] = field(default_factory=list)
+    secret_count: int = 0
+    inbox_count: int = 0
+    voting: VotingRound | None = None
+    totals_visible: bool = False
+    ranking: object = None
+
+
+def wall_context(board: Board, audience: Audience) -> dict[str, object]:
+    """The template context of a wall for one audience (no participant's private cards)."""
+    from boards.services.voting import card_totals, cluster_totals, ranking
+
+    facilitators = audience == Audience.FACILITATORS
+    alive = board.cards.alive().select_related("author", "author_user").annotate_merged()
+    pinned = [c for c in alive if c.state == Card.State.PINNED]
+    visible = pinned if facilitators else [c for c in pinned if not c.hidden]
+    clusters = list(board.clusters.all())
+    by_cluster: dict[int | None, list[Card]] = {}
+    for card in sorted(visible, key=lambda c: (c.position, c.created_at, c.pk)):
+        by_cluster.setdefault(card.cluster_id, []).append(card)
+    for cluster in clusters:
+        cluster.card_list = by_cluster.get(cluster.pk, [])
+    voting = board.voting_rounds.first()
+    totals_visible = voting is not None and (voting.closed_at is not None or voting.show_totals)
+    if voting is not None and (totals_visible or facilitators):
+        card_dots, cluster_dots = card_totals(voting), cluster_totals(voting)
+        for card in visible:
+            card.dots = card_dots.get(card.pk, 0)
+        for cluster in clusters:
+            cluster.dots = cluster_dots.get(cluster.pk, 0)
+    wall = Wall(
+        board=board,
+        audience=str(audience),
+        clusters=clusters,
+        cards=by_cluster.get(None, []),
+        inbox=[c for c in alive if c.state == Card.State.INBOX] if facilitators else [],
+        secret_count=sum(1 for c in alive if c.state == Card.State.SECRET),
+        inbox_count=sum(1 for c in alive if c.state == Card.State.INBOX),
+        voting=voting,
+        totals_visible=totals_visible or (facilitators and voting is not None),
+        ranking=ranking(voting) if voting is not None and voting.closed_at else None,
+    )
+    if facilitators:
+        with_participant_count(board)
+    return {"board": board, "wall": wall, "cards": wall.cards, "audience": str(audience)}
+
+
+def with_wall(board: Board, audience: Audience) -> Board:
+    """Attach `board.wall` for pages that show several walls (console, projector)."""
+    board.wall = wall_context(board, audience)["wall"]
     return board
 
 
 def wall_html(board: Board, audience: Audience, *, snapshot: bool = True) -> str:
     """The whole wall as one audience sees it: the snapshot sent on every (re)connect."""
-    if audience == Audience.FACILITATORS:
-        with_participant_count(board)
-    context = {
-        "board": board,
-        "cards": cards_for_render(board),
-        "audience": str(audience),
-        "oob": snapshot,
-    }
+    context = wall_context(board, audience)
+    context["oob"] = snapshot
     return render_to_string(f"{WALL_TEMPLATE}#wall", context)
 
 
+def personal_context(board: Board, participant: Participant) -> dict[str, object]:
+    """What only this participant sees: their not-yet-public cards and their dots."""
+    own = list(
+        board.cards.alive()
+        .filter(author=participant, state__in=[Card.State.SECRET, Card.State.INBOX])
+        .order_by("created_at", "pk")
+    )
+    voting = board.voting_rounds.filter(closed_at=None).first()
+    my_votes: dict[str, int] = {}
+    left = 0
+    if voting is not None:
+        for vote in voting.votes.filter(participant=participant):
+            key = f"card-{vote.card_id}" if vote.card_id else f"cluster-{vote.cluster_id}"
+            my_votes[key] = my_votes.get(key, 0) + 1
+        left = voting.dots_per_participant - sum(my_votes.values())
+    return {
+        "board": board,
+        "participant": participant,
+        "own_cards": own,
+        "voting": voting,
+        "my_votes": my_votes,
+        "dots_left": left,
+    }
+
+
+def personal_html(board: Board, participant: Participant) -> str:
+    return render_to_string(f"{WALL_TEMPLATE}#personal", personal_context(board, participant))
+
+
+def _per_language(render: callable) -> dict[str, str]:  # type: ignore[valid-type]
+    out = {}
+    for language in live.languages():
+        with translation.override(language):
+            out.update(render(language))
+    return out
+
+
 def card_created(card: Card, rev: int) -> None:
-    """Announce a new card to every audience of its board."""
+    """Announce a new card on the wall to every audience of its board."""
     board_id, card_id = card.board_id, card.pk
 
     def render() -> dict[str, str]:
         board = board_for_render(board_id)
-        fresh = Card.objects.select_related("author").get(pk=card_id)
-        out = {}
-        for language in live.languages():
-            with translation.override(language):
-                for audience in Audience:
-                    html = render_to_string(
-                        f"{WALL_TEMPLATE}#card-added",
-                        {"board": board, "card": fresh, "rev": rev, "audience": str(audience)},
-                    )
-                    out[live.board_group(board_id, audience, language)] = html
-        return out
+        fresh = Card.objects.select_related("author", "author_user").get(pk=card_id)
+
+        def one(language: str) -> dict[str, str]:
+            return {
+                live.board_group(board_id, audience, language): render_to_string(
+                    f"{WALL_TEMPLATE}#card-added",
+                    {"board": board, "card": fresh, "rev": rev, "audience": str(audience)},
+                )
+                for audience in Audience
+            }
+
+        return _per_language(one)
 
     live.send_html_on_commit(render)
 
 
-def board_header_changed(board: Board) -> None:
-    """The group was renamed or its question changed: send every audience a new snapshot."""
-    board_id = board.pk
+def board_changed(board_id: int) -> None:
+    """Send every audience the board's new state in one message (a snapshot with its rev)."""
 
     def render() -> dict[str, str]:
-        fresh = board_for_render(board_id)
-        out = {}
-        for language in live.languages():
-            with translation.override(language):
-                for audience in Audience:
-                    out[live.board_group(board_id, audience, language)] = wall_html(fresh, audience)
-        return out
+        board = board_for_render(board_id)
+        return _per_language(
+            lambda language: {
+                live.board_group(board_id, audience, language): wall_html(board, audience)
+                for audience in Audience
+            }
+        )
+
+    live.send_html_on_commit(render)
+
+
+def personal_changed(board_id: int, participant_id: int) -> None:
+    """Send one participant what only they see of the board."""
+
+    def render() -> dict[str, str]:
+        board = board_for_render(board_id)
+        participant = Participant.objects.get(pk=participant_id)
+        return _per_language(
+            lambda language: {
+                live.personal_group(participant_id, language): personal_html(board, participant)
+            }
+        )
 
     live.send_html_on_commit(render)

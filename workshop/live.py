@@ -54,6 +54,11 @@ def participant_group(participant_id: int) -> str:
     return f"participant.{participant_id}"
 
 
+def personal_group(participant_id: int, language: str) -> str:
+    """What only this participant sees (their hidden cards, their dots), in their language."""
+    return f"participant.{participant_id}.{language}"
+
+
 def facilitator_group(workshop_id: int, user_id: int) -> str:
     """One facilitator's sockets in one workshop: closed when they are removed from it."""
     return f"workshop.{workshop_id}.user.{user_id}"

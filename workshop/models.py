@@ -47,6 +47,7 @@ class Workshop(models.Model):
         verbose_name=_("created by"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    joining_open = models.BooleanField(_("joining open"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,7 +67,8 @@ class Workshop(models.Model):
 
     def participant_counts(self) -> dict[int, int]:
         """Number of participants in each breakout group, by group id."""
-        rows = self.groups.annotate(n=models.Count("participants")).values_list("pk", "n")
+        present = models.Count("participants", filter=models.Q(participants__removed_at=None))
+        rows = self.groups.annotate(n=present).values_list("pk", "n")
         return dict(rows)
 
 
@@ -107,6 +109,8 @@ class Participant(models.Model):
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
     named_in_summary = models.BooleanField(_("may be named in the summary"), default=False)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Removed by a facilitator: their session no longer opens anything of this workshop.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["joined_at"]

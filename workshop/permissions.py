@@ -22,11 +22,6 @@ def can_view_group(participant: Participant | None, group: BreakoutGroup) -> boo
     return participant is not None and participant.group_id == group.pk
 
 
-def can_add_card(participant: Participant | None, group: BreakoutGroup) -> bool:
-    """A participant writes on their own group's board while the workshop is open."""
-    return can_view_group(participant, group) and not group.workshop.is_closed
-
-
 def can_join(workshop: Workshop) -> bool:
     """Joining is possible while the workshop is open."""
     return not workshop.is_closed

@@ -146,9 +146,43 @@ def participant_for_session(session: SessionBase, workshop: Workshop) -> Partici
         return None
     return (
         Participant.objects.select_related("group", "workshop")
-        .filter(pk=participant_id, workshop=workshop)
+        .filter(pk=participant_id, workshop=workshop, removed_at=None)
         .first()
     )
+
+
+def session_was_removed(session: SessionBase, workshop: Workshop) -> bool:
+    """This browser's participant was removed from `workshop` by a facilitator."""
+    participant_id = session.get(SESSION_KEY, {}).get(str(workshop.pk))
+    return (
+        participant_id is not None
+        and Participant.objects.filter(pk=participant_id, removed_at__isnull=False).exists()
+    )
+
+
+def participant_remove(*, participant: Participant) -> None:
+    """Remove a participant: their open pages are closed and their session opens nothing."""
+    with transaction.atomic():
+        participant.removed_at = timezone.now()
+        participant.save(update_fields=["removed_at"])
+        live.close_on_commit([live.participant_group(participant.pk)], live.CLOSE_REMOVED)
+        events.group_counts_changed(participant.workshop)
+
+
+def participant_rename(*, participant: Participant, display_name: str) -> Participant:
+    """Replace an offensive display name (empty makes them anonymous)."""
+    participant.display_name = clean_text(display_name)
+    participant.named_in_summary = participant.named_in_summary and bool(participant.display_name)
+    participant.full_clean()
+    participant.save(update_fields=["display_name", "named_in_summary"])
+    return participant
+
+
+def joining_set(*, workshop: Workshop, is_open: bool) -> Workshop:
+    """Open or close joining; people who already joined stay in."""
+    workshop.joining_open = is_open
+    workshop.save(update_fields=["joining_open", "updated_at"])
+    return workshop
 
 
 def participant_join(
@@ -168,6 +202,10 @@ def participant_join(
     with transaction.atomic():
         participant = participant_for_session(session, workshop)
         if participant is None:
+            if session_was_removed(session, workshop):
+                raise ValidationError(_("You were removed from this workshop."))
+            if not workshop.joining_open:
+                raise ValidationError(_("Joining this workshop is closed."))
             participant = Participant(workshop=workshop)
         participant.group = group
         participant.display_name = name

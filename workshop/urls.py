@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from boards.views import facilitator, participant, projector
+from boards.views import facilitator, moderation, participant, projector
 from workshop import views
 
 facilitator_patterns = [
@@ -29,6 +29,73 @@ facilitator_patterns = [
     path("<int:workshop_id>/reopen/", views.workshop_reopen, name="reopen"),
     path("<int:workshop_id>/projector/revoke/", views.projector_revoke, name="projector-revoke"),
     path("<int:workshop_id>/code/renew/", views.join_code_renew, name="code-renew"),
+    path("<int:workshop_id>/joining/", views.joining_set, name="joining"),
+    path(
+        "<int:workshop_id>/participants/<int:participant_id>/remove/",
+        views.participant_remove,
+        name="participant-remove",
+    ),
+    path(
+        "<int:workshop_id>/participants/<int:participant_id>/rename/",
+        views.participant_rename,
+        name="participant-rename",
+    ),
+    # The moderation wall of one board (boards/views/moderation.py).
+    path("<int:workshop_id>/boards/<int:board_id>/", moderation.board, name="board"),
+    path(
+        "<int:workshop_id>/boards/<int:board_id>/configure/",
+        moderation.configure,
+        name="board-configure",
+    ),
+    path("<int:workshop_id>/boards/<int:board_id>/reveal/", moderation.reveal, name="reveal"),
+    path("<int:workshop_id>/boards/<int:board_id>/pin/", moderation.pin, name="pin"),
+    path("<int:workshop_id>/boards/<int:board_id>/undo/", moderation.undo, name="undo"),
+    path("<int:workshop_id>/boards/<int:board_id>/merge/", moderation.merge, name="merge"),
+    path(
+        "<int:workshop_id>/boards/<int:board_id>/cards/<int:card_id>/move/",
+        moderation.card_move,
+        name="card-move",
+    ),
+    path(
+        "<int:workshop_id>/boards/<int:board_id>/cards/<int:card_id>/edit/",
+        moderation.card_edit,
+        name="card-edit",
+    ),
+    path(
+        "<int:workshop_id>/boards/<int:board_id>/cards/<int:card_id>/delete/",
+        moderation.card_delete,
+        name="card-delete",
+    ),
+    path(
+        "<int:workshop_id>/boards/<int:board_id>/cards/<int:card_id>/hide/",
+        moderation.card_hide,
+        name="card-hide",
+    ),
+    path(
+        "<int:workshop_id>/boards/<int:board_id>/clusters/",
+        moderation.cluster_create,
+        name="cluster-create",
+    ),
+    path(
+        "<int:workshop_id>/boards/<int:board_id>/clusters/<int:cluster_id>/rename/",
+        moderation.cluster_rename,
+        name="cluster-rename",
+    ),
+    path(
+        "<int:workshop_id>/boards/<int:board_id>/clusters/<int:cluster_id>/dissolve/",
+        moderation.cluster_dissolve,
+        name="cluster-dissolve",
+    ),
+    path(
+        "<int:workshop_id>/boards/<int:board_id>/voting/start/",
+        moderation.voting_start,
+        name="voting-start",
+    ),
+    path(
+        "<int:workshop_id>/boards/<int:board_id>/voting/close/",
+        moderation.voting_close,
+        name="voting-close",
+    ),
 ]
 
 urlpatterns = [
@@ -38,6 +105,14 @@ urlpatterns = [
     path("b/<int:board_id>/", participant.board_page, name="board"),
     path("b/<int:board_id>/cards/", participant.card_post, name="card-post"),
     path("b/<int:board_id>/snapshot/", participant.board_snapshot, name="board-snapshot"),
+    path("b/<int:board_id>/cards/<int:card_id>/edit/", participant.card_edit, name="own-card-edit"),
+    path(
+        "b/<int:board_id>/cards/<int:card_id>/delete/",
+        participant.card_delete,
+        name="own-card-delete",
+    ),
+    path("b/<int:board_id>/votes/", participant.vote_cast, name="vote-cast"),
+    path("b/<int:board_id>/votes/retract/", participant.vote_retract, name="vote-retract"),
     path("p/<str:token>/", projector.projector, name="projector"),
     path("p/<str:token>/<int:board_id>/", projector.projector, name="projector-board"),
     path(

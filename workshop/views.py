@@ -107,3 +107,10 @@ def join_code_renew(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     services.join_code_renew(workshop=workshop)
     messages.success(request, _("The new join code is %(code)s.") % {"code": workshop.join_code})
     return redirect("workshop:settings", workshop_id=workshop.pk)
+
+
+def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    return HttpResponse(status=501)
+
+
+joining_set = participant_remove = participant_rename = _todo

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boards import services
-from boards.events import cards_for_render
+from boards.events import with_wall
 from workshop.decorators import facilitator_required
 from workshop.forms import FacilitatorAddForm, GroupForm, GroupFormSet, WorkshopForm
 from workshop.links import join_link, projector_link, qr_svg
+from workshop.live import Audience
 from workshop.models import Workshop
 
 
@@ -49,7 +50,7 @@ def _console_context(request: HttpRequest, workshop: Workshop) -> dict[str, obje
     counts = workshop.participant_counts()
     boards = list(workshop.boards.select_related("group", "workshop"))
     for board in boards:
-        board.card_list = cards_for_render(board)
+        with_wall(board, Audience.FACILITATORS)
         board.participant_count = counts.get(board.group_id, 0)
     return {
         "workshop": workshop,

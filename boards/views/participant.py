@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boards import services
-from boards.events import cards_for_render, wall_html, with_participant_count
+from boards import permissions as board_permissions, services
+from boards.events import personal_context, personal_html, wall_context, wall_html
 from boards.forms import CardForm
 from boards.models import Board
 from workshop import permissions
@@ -59,12 +59,26 @@ def _participant_board(request: HttpRequest, board_id: int) -> tuple[Board, Part
     return board, participant
 
 
+def _page_context(
+    board: Board, participant: Participant | None, form: CardForm | None = None
+) -> dict[str, object]:
+    audience = Audience.PARTICIPANTS if participant else Audience.FACILITATORS
+    context = wall_context(board, audience)
+    context.update(
+        workshop=board.workshop,
+        participant=participant,
+        form=form or CardForm(initial={"client_uuid": uuid.uuid4()}),
+    )
+    if participant is not None:
+        context["personal"] = personal_context(board, participant)
+    return context
+
+
 def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
     board = get_object_or_404(Board.objects.select_related("group", "workshop"), pk=board_id)
     workshop = board.workshop
     if permissions.is_facilitator(request.user, workshop):
         participant = None
-        with_participant_count(board)
     else:
         participant = participant_for_session(request.session, workshop)
         if participant is None:
@@ -74,27 +88,21 @@ def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
             return redirect("join", code=workshop.join_code)
         if workshop.is_closed:
             return render(request, "boards/closed.html", {"workshop": workshop}, status=410)
-    context = {
-        "board": board,
-        "workshop": board.workshop,
-        "cards": cards_for_render(board),
-        "participant": participant,
-        "audience": Audience.PARTICIPANTS if participant else Audience.FACILITATORS,
-        "form": CardForm(initial={"client_uuid": uuid.uuid4()}),
-    }
-    return render(request, "boards/board.html", context)
+    return render(request, "boards/board.html", _page_context(board, participant))
+
+
+def _refusal(board: Board) -> str:
+    if board.workshop.is_closed:
+        return _("This workshop is closed. Cards can no longer be added.")
+    return _("The board is locked. Cards can no longer be added.")
 
 
 @require_POST
 def card_post(request: HttpRequest, board_id: int) -> HttpResponse:
     board, participant = _participant_board(request, board_id)
-    if participant is not None and not permissions.can_add_card(participant, board.group):
-        return render(
-            request,
-            "boards/board.html#card-error",
-            {"error": _("This workshop is closed. Cards can no longer be added.")},
-            status=403,
-        )
+    if participant is not None and not board_permissions.can_add_card(participant, board):
+        context = {"error": _refusal(board)}
+        return render(request, "boards/board.html#card-error", context, status=403)
     form = CardForm(request.POST)
     error = None
     if form.is_valid():
@@ -112,32 +120,26 @@ def card_post(request: HttpRequest, board_id: int) -> HttpResponse:
     if error is not None:
         if request.htmx:
             return render(request, "boards/board.html#card-error", {"error": error}, status=400)
-        return _board_with_error(request, board, participant, form, error)
-    if request.htmx:
-        return render(
-            request,
-            "boards/_wall.html#card",
-            {"card": card, "board": board, "audience": "participants"},
-        )
-    return redirect("board", board_id=board.pk)
-
-
-def _board_with_error(
-    request: HttpRequest, board: Board, participant: Participant | None, form: CardForm, error: str
-) -> HttpResponse:
-    context = {
-        "board": board,
-        "workshop": board.workshop,
-        "cards": cards_for_render(board),
-        "participant": participant,
-        "audience": Audience.PARTICIPANTS,
-        "form": form,
-        "error": error,
-    }
-    return render(request, "boards/board.html", context, status=400)
+        context = _page_context(board, participant, form) | {"error": error}
+        return render(request, "boards/board.html", context, status=400)
+    if not request.htmx:
+        return redirect("board", board_id=board.pk)
+    if card.state != card.State.PINNED and participant is not None:
+        # Hidden or handed in: the answer is what only the author sees.
+        return HttpResponse(personal_html(board, participant))
+    context = {"card": card, "board": board, "audience": "participants"}
+    return render(request, "boards/_wall.html#card", context)
 
 
 def board_snapshot(request: HttpRequest, board_id: int) -> HttpResponse:
     board, participant = _participant_board(request, board_id)
-    audience = Audience.PARTICIPANTS if participant else Audience.FACILITATORS
-    return HttpResponse(wall_html(board, audience))
+    if participant is None:
+        return HttpResponse(wall_html(board, Audience.FACILITATORS))
+    return HttpResponse(wall_html(board, Audience.PARTICIPANTS) + personal_html(board, participant))
+
+
+def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    return HttpResponse(status=501)
+
+
+card_edit = card_delete = vote_cast = vote_retract = _todo

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from boards.events import cards_for_render, wall_html
+from boards.events import wall_html, with_wall
 from workshop.links import join_link, qr_svg
 from workshop.live import Audience
 from workshop.models import Workshop
@@ -19,7 +19,7 @@ def projector(request: HttpRequest, token: str, board_id: int | None = None) -> 
         if not boards:
             raise Http404
     for board in boards:
-        board.card_list = cards_for_render(board)
+        with_wall(board, Audience.PROJECTOR)
     link = join_link(request, workshop)
     context = {
         "workshop": workshop,

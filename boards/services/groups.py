@@ -1,21 +1,20 @@
-"""Operations on the walls. One transaction each; the push is registered after commit."""
+"""Breakout groups and their boards."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
 
 from boards import events
-from boards.models import Board, Card
+from boards.models import Board
+from boards.services._common import bump, lock_board
 from workshop import live
-from workshop.models import BreakoutGroup, Participant, Workshop
+from workshop.models import BreakoutGroup, Workshop
 from workshop.services import workshop_create
 from workshop.text import clean_text
 
@@ -68,9 +67,9 @@ def group_update(*, group: BreakoutGroup, name: str, question: str) -> BreakoutG
         group.question = clean_text(question)
         group.full_clean()
         group.save()
-        board = Board.objects.select_for_update().get(group=group)
-        _bump(board)
-        events.board_header_changed(board)
+        board = lock_board(group.board.pk)
+        bump(board)
+        events.board_changed(board.pk)
     return group
 
 
@@ -93,55 +92,3 @@ def workshop_create_with_groups(
         for spec in groups:
             group_create(workshop=workshop, name=spec.name, question=spec.question)
     return workshop
-
-
-def _bump(board: Board) -> int:
-    board.rev += 1
-    board.save(update_fields=["rev"])
-    return board.rev
-
-
-def card_create(
-    *,
-    board: Board,
-    text: str,
-    client_uuid: uuid.UUID,
-    participant: Participant | None = None,
-    user: AbstractBaseUser | None = None,
-) -> tuple[Card, bool]:
-    """Pin a card to `board`. A retry with the same `client_uuid` returns the first card."""
-    text = clean_text(text)
-    limit = settings.STELLWAND_CARD_MAX_LENGTH
-    if not text:
-        raise ValidationError(_("The card is empty. Write a few words first."))
-    if len(text) > limit:
-        raise ValidationError(
-            ngettext(
-                "A card holds at most %(limit)d character (this one has %(count)d).",
-                "A card holds at most %(limit)d characters (this one has %(count)d).",
-                limit,
-            )
-            % {"limit": limit, "count": len(text)}
-        )
-    with transaction.atomic():
-        # The row lock serialises writes to one board, so revisions are gap-free.
-        locked = Board.objects.select_for_update().get(pk=board.pk)
-        existing = Card.objects.filter(board=locked, client_uuid=client_uuid).first()
-        if existing is not None:
-            return existing, False
-        try:
-            with transaction.atomic():
-                card = Card.objects.create(
-                    board=locked,
-                    text=text,
-                    client_uuid=client_uuid,
-                    author=participant,
-                    author_user=user,
-                )
-        except IntegrityError:
-            # The unique constraint, not the check above, is what forbids a second card.
-            return Card.objects.get(board=locked, client_uuid=client_uuid), False
-        rev = _bump(locked)
-        events.card_created(card, rev)
-    board.rev = locked.rev
-    return card, True

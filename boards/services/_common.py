@@ -1,0 +1,57 @@
+"""What every wall operation shares: the board lock, the revision, conflicts, card text."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _, ngettext
+
+from boards.models import Board
+from workshop.text import clean_text
+
+
+class Conflict(Exception):
+    """A write based on a version that is no longer current; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def lock_board(board_id: int) -> Board:
+    """Lock the board row: writes to one board are serialised, so revisions have no gaps."""
+    return Board.objects.select_for_update().select_related("group", "workshop").get(pk=board_id)
+
+
+def bump(board: Board) -> int:
+    """The next revision of `board` (inside the transaction that changed it)."""
+    board.rev += 1
+    board.save(update_fields=["rev"])
+    return board.rev
+
+
+def card_text(text: str) -> str:
+    """Clean card text, or a ValidationError the author can read."""
+    text = clean_text(text)
+    limit = settings.STELLWAND_CARD_MAX_LENGTH
+    if not text:
+        raise ValidationError(_("The card is empty. Write a few words first."))
+    if len(text) > limit:
+        raise ValidationError(
+            ngettext(
+                "A card holds at most %(limit)d character (this one has %(count)d).",
+                "A card holds at most %(limit)d characters (this one has %(count)d).",
+                limit,
+            )
+            % {"limit": limit, "count": len(text)}
+        )
+    return text
+
+
+def stale(expected: int | None, actual: int) -> bool:
+    """True when the writer saw another version than the current one."""
+    return expected is not None and expected != actual
+
+
+def conflict_message() -> str:
+    return _("Someone else changed this just now. You see the current state; please try again.")

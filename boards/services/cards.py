@@ -1,0 +1,306 @@
+"""Cards: pin, edit, delete, move, hide, merge, reveal, and the board's own settings."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boards import events
+from boards.models import Board, Card, Cluster, Color
+from boards.services._common import Conflict, bump, card_text, conflict_message, lock_board, stale
+from boards.services.moderation import record
+from workshop.models import Participant
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def _next_position(board: Board, cluster: Cluster | None) -> int:
+    top = board.cards.filter(cluster=cluster).aggregate(m=Max("position"))["m"]
+    return 0 if top is None else top + 1
+
+
+def _state_for_new_card(board: Board, participant: Participant | None) -> str:
+    if participant is None:
+        return Card.State.PINNED  # the facilitators' own cards go straight to the wall
+    return {
+        Board.Mode.OPEN: Card.State.PINNED,
+        Board.Mode.HIDDEN: Card.State.SECRET,
+        Board.Mode.COLLECT: Card.State.INBOX,
+    }[board.mode]
+
+
+def card_create(
+    *,
+    board: Board,
+    text: str,
+    client_uuid: uuid.UUID,
+    participant: Participant | None = None,
+    user: AbstractBaseUser | None = None,
+    color: str = "",
+    kind: str = Card.Kind.NORMAL,
+) -> tuple[Card, bool]:
+    """Add a card as the board's mode says. A retry with the same `client_uuid` returns it."""
+    text = card_text(text)
+    with transaction.atomic():
+        locked = lock_board(board.pk)
+        existing = Card.objects.filter(board=locked, client_uuid=client_uuid).first()
+        if existing is not None:
+            return existing, False
+        if participant is not None and locked.locked:
+            raise ValidationError(_("The board is locked. Cards can no longer be added."))
+        may_choose = participant is None or locked.participants_choose_color
+        if color not in Color.values or not may_choose:
+            color = locked.card_color
+        try:
+            with transaction.atomic():
+                card = Card.objects.create(
+                    board=locked,
+                    text=text,
+                    client_uuid=client_uuid,
+                    author=participant,
+                    author_user=user,
+                    color=color,
+                    kind=kind if user is not None else Card.Kind.NORMAL,
+                    state=_state_for_new_card(locked, participant),
+                    position=_next_position(locked, None),
+                )
+        except IntegrityError:
+            # The unique constraint, not the check above, is what forbids a second card.
+            return Card.objects.get(board=locked, client_uuid=client_uuid), False
+        rev = bump(locked)
+        if card.state == Card.State.PINNED:
+            events.card_created(card, rev)
+        else:
+            # Only its author sees it; everybody else sees the count change.
+            events.board_changed(locked.pk)
+            events.personal_changed(locked.pk, participant.pk)  # type: ignore[union-attr]
+    board.rev = locked.rev
+    return card, True
+
+
+def _fresh_card(card_id: int, board: Board, version: int | None) -> Card:
+    card = Card.objects.alive().filter(pk=card_id, board=board).first()
+    if card is None:
+        # Deleted or merged meanwhile: a stale write must never bring it back.
+        raise Conflict(_("This card was removed or merged just now."))
+    if stale(version, card.version):
+        raise Conflict(conflict_message())
+    return card
+
+
+def _save(card: Card, *fields: str) -> None:
+    card.version += 1
+    card.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _announce(board: Board, card: Card) -> None:
+    events.board_changed(board.pk)
+    if card.author_id and card.state != Card.State.PINNED:
+        events.personal_changed(board.pk, card.author_id)
+
+
+def card_edit(
+    *,
+    card: Card,
+    text: str,
+    version: int | None,
+    user: AbstractBaseUser | None = None,
+    color: str | None = None,
+    kind: str | None = None,
+) -> Card:
+    """Change a card's text (and, for facilitators, its colour and kind)."""
+    text = card_text(text)
+    with transaction.atomic():
+        board = lock_board(card.board_id)
+        fresh = _fresh_card(card.pk, board, version)
+        before = {"text": fresh.text, "color": fresh.color, "kind": fresh.kind}
+        fresh.text = text
+        if user is not None and color in Color.values:
+            fresh.color = color
+        if user is not None and kind in Card.Kind.values:
+            fresh.kind = kind
+        _save(fresh, "text", "color", "kind")
+        if user is not None:
+            record(board, user, "edit", {"card": fresh.pk, "before": before})
+        bump(board)
+        _announce(board, fresh)
+    return fresh
+
+
+def card_delete(*, card: Card, version: int | None, user: AbstractBaseUser | None = None) -> None:
+    """Take a card off the wall. It never comes back, except by a facilitator's undo."""
+    with transaction.atomic():
+        board = lock_board(card.board_id)
+        fresh = _fresh_card(card.pk, board, version)
+        fresh.deleted_at = timezone.now()
+        _save(fresh, "deleted_at")
+        if user is not None:
+            record(board, user, "delete", {"card": fresh.pk})
+        bump(board)
+        _announce(board, fresh)
+
+
+def card_hide(*, card: Card, hidden: bool, user: AbstractBaseUser) -> Card:
+    """Hide a card from participants and the projector (or show it again)."""
+    with transaction.atomic():
+        board = lock_board(card.board_id)
+        fresh = _fresh_card(card.pk, board, None)
+        if fresh.hidden != hidden:
+            fresh.hidden = hidden
+            _save(fresh, "hidden")
+            record(board, user, "hide", {"card": fresh.pk, "hidden": hidden})
+            bump(board)
+            events.board_changed(board.pk)
+    return fresh
+
+
+def _renumber(board: Board, cluster: Cluster | None, moving: Card, index: int) -> None:
+    siblings = list(
+        board.cards.alive().filter(cluster=cluster).exclude(pk=moving.pk).order_by("position", "pk")
+    )
+    index = max(0, min(index, len(siblings)))
+    siblings.insert(index, moving)
+    for position, sibling in enumerate(siblings):
+        if sibling.pk == moving.pk:
+            moving.position = position
+        elif sibling.position != position:
+            Card.objects.filter(pk=sibling.pk).update(position=position)
+
+
+def card_move(
+    *,
+    card: Card,
+    cluster: Cluster | None,
+    index: int,
+    version: int | None,
+    user: AbstractBaseUser,
+) -> Card:
+    """Put a card into a cluster (or none) at `index`; the others make room."""
+    with transaction.atomic():
+        board = lock_board(card.board_id)
+        fresh = _fresh_card(card.pk, board, version)
+        if cluster is not None and cluster.board_id != board.pk:
+            raise ValidationError(_("That cluster is on another board."))
+        if cluster is not None and not Cluster.objects.filter(pk=cluster.pk).exists():
+            raise Conflict(_("This cluster was dissolved just now."))
+        before = {"cluster": fresh.cluster_id, "position": fresh.position}
+        fresh.cluster = cluster
+        _renumber(board, cluster, fresh, index)
+        if fresh.state == Card.State.INBOX:
+            fresh.state = Card.State.PINNED  # dragging from the inbox pins it
+        _save(fresh, "cluster", "position", "state")
+        record(board, user, "move", {"card": fresh.pk, "before": before})
+        bump(board)
+        _announce(board, fresh)
+    return fresh
+
+
+def card_merge(*, target: Card, sources: list[Card], user: AbstractBaseUser) -> Card:
+    """Merge duplicates into `target`; it keeps their texts, and their votes follow it."""
+    with transaction.atomic():
+        board = lock_board(target.board_id)
+        target = _fresh_card(target.pk, board, None)
+        merged = []
+        vote_origins: dict[str, int] = {}
+        for source in sources:
+            if source.pk == target.pk:
+                continue
+            fresh = _fresh_card(source.pk, board, None)
+            fresh.merged_into = target
+            _save(fresh, "merged_into")
+            merged.append(fresh.pk)
+            for vote in fresh.votes.all():
+                vote_origins[str(vote.pk)] = fresh.pk
+                vote.card = target
+                vote.save(update_fields=["card"])
+            # Cards merged into the source come along to the target.
+            fresh.merged_cards.update(merged_into=target)
+        if not merged:
+            raise ValidationError(_("Choose at least one other card to merge."))
+        _save(target, "text")
+        payload = {
+            "target": target.pk,
+            "sources": merged,
+            "votes": [int(pk) for pk in vote_origins],
+            "vote_origins": vote_origins,
+        }
+        record(board, user, "merge", payload)
+        bump(board)
+        events.board_changed(board.pk)
+    return target
+
+
+def cards_reveal(*, board: Board, user: AbstractBaseUser) -> int:
+    """Hidden brainstorming: show every hidden card to everyone at once. Returns how many."""
+    with transaction.atomic():
+        locked = lock_board(board.pk)
+        secret = locked.cards.alive().filter(state=Card.State.SECRET)
+        authors = set(secret.exclude(author=None).values_list("author_id", flat=True))
+        count = secret.update(state=Card.State.PINNED)
+        locked.mode = Board.Mode.OPEN
+        locked.save(update_fields=["mode"])
+        bump(locked)
+        # One push for the whole reveal: every wall gets the new state in a single message.
+        events.board_changed(locked.pk)
+        for author in authors:
+            events.personal_changed(locked.pk, author)
+    return count
+
+
+def cards_pin(*, board: Board, user: AbstractBaseUser, card: Card | None = None) -> int:
+    """Collect mode: pin one card from the inbox to the wall, or all of them."""
+    with transaction.atomic():
+        locked = lock_board(board.pk)
+        inbox = locked.cards.alive().filter(state=Card.State.INBOX)
+        if card is not None:
+            inbox = inbox.filter(pk=card.pk)
+        authors = set(inbox.exclude(author=None).values_list("author_id", flat=True))
+        top = _next_position(locked, None)
+        count = 0
+        for offset, pinned in enumerate(inbox.order_by("created_at", "pk")):
+            pinned.state = Card.State.PINNED
+            pinned.position = top + offset
+            _save(pinned, "state", "position")
+            count += 1
+        if count:
+            bump(locked)
+            events.board_changed(locked.pk)
+            for author in authors:
+                events.personal_changed(locked.pk, author)
+    return count
+
+
+def board_configure(
+    *,
+    board: Board,
+    mode: str | None = None,
+    locked: bool | None = None,
+    card_color: str | None = None,
+    participants_choose_color: bool | None = None,
+) -> Board:
+    """Change how the board works: brainstorming mode, lock, colours. Every screen follows."""
+    with transaction.atomic():
+        fresh = lock_board(board.pk)
+        if mode is not None:
+            if mode not in Board.Mode.values:
+                raise ValidationError(_("Unknown brainstorming mode."))
+            fresh.mode = mode
+        if locked is not None:
+            fresh.locked = locked
+        if card_color is not None:
+            if card_color not in Color.values:
+                raise ValidationError(_("Unknown colour."))
+            fresh.card_color = card_color
+        if participants_choose_color is not None:
+            fresh.participants_choose_color = participants_choose_color
+        fresh.save(update_fields=["mode", "locked", "card_color", "participants_choose_color"])
+        bump(fresh)
+        events.board_changed(fresh.pk)
+    return fresh

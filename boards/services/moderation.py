@@ -1,0 +1,85 @@
+"""The facilitators' undo: each moderation step records how to take it back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boards import events
+from boards.models import Board, Card, Cluster, ModerationStep, Vote
+from boards.services._common import bump, lock_board
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+def record(board: Board, user: AbstractBaseUser, action: str, payload: dict) -> None:
+    """Remember a moderation step (inside the transaction that made it)."""
+    ModerationStep.objects.create(board=board, created_by=user, action=action, payload=payload)
+
+
+def _restore_card(pk: int, **fields: object) -> None:
+    card = Card.objects.get(pk=pk)
+    for name, value in fields.items():
+        setattr(card, name, value)
+    card.version += 1
+    card.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _undo(step: ModerationStep) -> None:
+    data = step.payload
+    match step.action:
+        case "edit":
+            _restore_card(data["card"], **data["before"])
+        case "delete":
+            _restore_card(data["card"], deleted_at=None)
+        case "hide":
+            _restore_card(data["card"], hidden=not data["hidden"])
+        case "move":
+            cluster = Cluster.objects.filter(pk=data["before"]["cluster"]).first()
+            _restore_card(data["card"], cluster=cluster, position=data["before"]["position"])
+        case "merge":
+            Card.objects.filter(pk__in=data["sources"]).update(merged_into=None)
+            for vote in Vote.objects.filter(pk__in=data["votes"]):
+                # Back to the card it was given to: the first source that had it.
+                vote.card_id = _original_card_of_vote(step, vote.pk)
+                vote.save(update_fields=["card"])
+        case "cluster-create":
+            cluster = Cluster.objects.filter(pk=data["cluster"]).first()
+            if cluster is not None:
+                cluster.cards.update(cluster=None)
+                cluster.delete()
+        case "cluster-rename":
+            Cluster.objects.filter(pk=data["cluster"]).update(title=data["before"])
+        case "cluster-dissolve":
+            cluster = Cluster.objects.create(
+                board=step.board, title=data["title"], position=data["position"]
+            )
+            for position, pk in enumerate(data["cards"]):
+                Card.objects.filter(pk=pk).update(cluster=cluster, position=position)
+        case _:
+            raise ValidationError(_("This step cannot be undone."))
+
+
+def _original_card_of_vote(step: ModerationStep, vote_id: int) -> int:
+    origins = step.payload.get("vote_origins", {})
+    return origins.get(str(vote_id), step.payload["target"])
+
+
+def moderation_undo(*, board: Board, user: AbstractBaseUser) -> ModerationStep:
+    """Take back the last moderation step on `board` that is not undone yet."""
+    with transaction.atomic():
+        locked = lock_board(board.pk)
+        step = locked.moderation_steps.filter(undone_at=None).first()
+        if step is None:
+            raise ValidationError(_("There is nothing to undo."))
+        _undo(step)
+        step.undone_at = timezone.now()
+        step.save(update_fields=["undone_at"])
+        bump(locked)
+        events.board_changed(locked.pk)
+    return step

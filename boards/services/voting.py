@@ -1,0 +1,181 @@
+"""Dot voting: a round per board, a budget of dots per participant, and the ranking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boards import events
+from boards.models import Board, Card, Cluster, Vote, VotingRound
+from boards.services._common import bump, lock_board
+from workshop.models import Participant
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+MAX_DOTS = 20
+
+
+def voting_start(
+    *,
+    board: Board,
+    user: AbstractBaseUser,
+    dots_per_participant: int = 5,
+    max_per_target: int = 3,
+    cumulative: bool = True,
+    show_totals: bool = False,
+) -> VotingRound:
+    """Open a voting round on `board`; participants then see their dots."""
+    if not 1 <= dots_per_participant <= MAX_DOTS:
+        raise ValidationError(
+            _("Give each participant between 1 and %(max)d dots.") % {"max": MAX_DOTS}
+        )
+    per_target = max(1, min(max_per_target, dots_per_participant)) if cumulative else 1
+    with transaction.atomic():
+        locked = lock_board(board.pk)
+        if locked.voting_rounds.filter(closed_at=None).exists():
+            raise ValidationError(_("A voting round is already running on this board."))
+        try:
+            with transaction.atomic():
+                voting = VotingRound.objects.create(
+                    board=locked,
+                    dots_per_participant=dots_per_participant,
+                    max_per_target=per_target,
+                    show_totals=show_totals,
+                )
+        except IntegrityError:
+            raise ValidationError(_("A voting round is already running on this board.")) from None
+        bump(locked)
+        events.board_changed(locked.pk)
+    return voting
+
+
+def voting_close(*, voting: VotingRound, user: AbstractBaseUser) -> VotingRound:
+    """Close the round: everybody sees the ranking."""
+    with transaction.atomic():
+        locked = lock_board(voting.board_id)
+        fresh = VotingRound.objects.get(pk=voting.pk)
+        if fresh.closed_at is None:
+            fresh.closed_at = timezone.now()
+            fresh.save(update_fields=["closed_at"])
+            bump(locked)
+            events.board_changed(locked.pk)
+    return fresh
+
+
+def _target_filter(card: Card | None, cluster: Cluster | None) -> dict[str, object]:
+    if (card is None) == (cluster is None):
+        raise ValidationError(_("A dot goes on one card or one cluster."))
+    return {"card": card} if card is not None else {"cluster": cluster}
+
+
+def vote_cast(
+    *,
+    voting: VotingRound,
+    participant: Participant,
+    card: Card | None = None,
+    cluster: Cluster | None = None,
+) -> int:
+    """Put one dot on a card or cluster. Returns the dots the participant has left."""
+    target = _target_filter(card, cluster)
+    with transaction.atomic():
+        # The board lock serialises this participant's votes: the budget holds when ten
+        # taps arrive at once.
+        board = lock_board(voting.board_id)
+        fresh = VotingRound.objects.get(pk=voting.pk)
+        if fresh.closed_at is not None:
+            raise ValidationError(_("Voting is closed."))
+        if card is not None and not board.cards.on_wall().filter(pk=card.pk).exists():
+            raise ValidationError(_("This card is no longer on the wall."))
+        if cluster is not None and cluster.board_id != board.pk:
+            raise ValidationError(_("This cluster is on another board."))
+        mine = fresh.votes.filter(participant=participant)
+        used = mine.count()
+        if used >= fresh.dots_per_participant:
+            raise ValidationError(_("You have used all your dots."))
+        if mine.filter(**target).count() >= fresh.max_per_target:
+            raise ValidationError(_("You cannot put more dots on this one."))
+        Vote.objects.create(round=fresh, participant=participant, **target)
+        _announce_vote(board, fresh, participant)
+    return fresh.dots_per_participant - used - 1
+
+
+def vote_retract(
+    *,
+    voting: VotingRound,
+    participant: Participant,
+    card: Card | None = None,
+    cluster: Cluster | None = None,
+) -> int:
+    """Take one of the participant's dots back. Returns the dots they have left."""
+    target = _target_filter(card, cluster)
+    with transaction.atomic():
+        board = lock_board(voting.board_id)
+        fresh = VotingRound.objects.get(pk=voting.pk)
+        if fresh.closed_at is not None:
+            raise ValidationError(_("Voting is closed."))
+        vote = fresh.votes.filter(participant=participant, **target).last()
+        if vote is not None:
+            vote.delete()
+            _announce_vote(board, fresh, participant)
+        used = fresh.votes.filter(participant=participant).count()
+    return fresh.dots_per_participant - used
+
+
+def _announce_vote(board: Board, voting: VotingRound, participant: Participant) -> None:
+    if voting.show_totals:
+        bump(board)
+        events.board_changed(board.pk)
+    events.personal_changed(board.pk, participant.pk)
+
+
+@dataclass
+class Ranking:
+    clusters: list[tuple[Cluster, int]] = field(default_factory=list)
+    cards: list[tuple[Card, int]] = field(default_factory=list)
+
+
+def card_totals(voting: VotingRound) -> dict[int, int]:
+    rows = voting.votes.exclude(card=None).values("card").annotate(n=Count("pk"))
+    return {row["card"]: row["n"] for row in rows}
+
+
+def cluster_totals(voting: VotingRound) -> dict[int, int]:
+    """A cluster's dots: those on the cluster itself plus those on its cards."""
+    totals: dict[int, int] = {}
+    rows = voting.votes.exclude(cluster=None).values("cluster").annotate(n=Count("pk"))
+    for row in rows:
+        totals[row["cluster"]] = totals.get(row["cluster"], 0) + row["n"]
+    rows = (
+        voting.votes.exclude(card=None)
+        .exclude(card__cluster=None)
+        .values("card__cluster")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        totals[row["card__cluster"]] = totals.get(row["card__cluster"], 0) + row["n"]
+    return totals
+
+
+def ranking(voting: VotingRound) -> Ranking:
+    """Clusters by the sum of their dots, cards by theirs; most first."""
+    board = voting.board
+    cards = card_totals(voting)
+    clusters = cluster_totals(voting)
+    on_wall = {card.pk: card for card in board.cards.on_wall()}
+    return Ranking(
+        clusters=sorted(
+            ((c, clusters.get(c.pk, 0)) for c in board.clusters.all()),
+            key=lambda pair: (-pair[1], pair[0].position),
+        ),
+        cards=sorted(
+            ((on_wall[pk], n) for pk, n in cards.items() if pk in on_wall),
+            key=lambda pair: (-pair[1], pair[0].position),
+        ),
+    )
