@@ -147,12 +147,29 @@ def card_created(card: Card, rev: int) -> None:
     def render() -> dict[str, str]:
         board = board_for_render(board_id)
         fresh = Card.objects.select_related("author", "author_user").get(pk=card_id)
+        fresh.dots = 0
+        voting = board.voting_rounds.first()
+
+        def wall(audience: Audience) -> Wall:
+            # Enough of the wall for one new card: vote buttons and totals while voting.
+            shown = voting is not None and (
+                voting.closed_at is not None
+                or voting.show_totals
+                or audience == Audience.FACILITATORS
+            )
+            return Wall(board=board, audience=str(audience), voting=voting, totals_visible=shown)
 
         def one(language: str) -> dict[str, str]:
             return {
                 live.board_group(board_id, audience, language): render_to_string(
                     f"{WALL_TEMPLATE}#card-added",
-                    {"board": board, "card": fresh, "rev": rev, "audience": str(audience)},
+                    {
+                        "board": board,
+                        "card": fresh,
+                        "rev": rev,
+                        "audience": str(audience),
+                        "wall": wall(audience),
+                    },
                 )
                 for audience in Audience
             }
@@ -162,15 +179,19 @@ def card_created(card: Card, rev: int) -> None:
     live.send_html_on_commit(render)
 
 
-def board_changed(board_id: int) -> None:
-    """Send every audience the board's new state in one message (a snapshot with its rev)."""
+def board_changed(board_id: int, audiences: tuple[Audience, ...] = tuple(Audience)) -> None:
+    """Send the board's new state in one message (a snapshot with its rev) to `audiences`.
+
+    A snapshot at an unchanged rev is harmless: clients apply it as the same state. That is
+    how the facilitators alone get vote totals that participants do not see yet.
+    """
 
     def render() -> dict[str, str]:
         board = board_for_render(board_id)
         return _per_language(
             lambda language: {
                 live.board_group(board_id, audience, language): wall_html(board, audience)
-                for audience in Audience
+                for audience in audiences
             }
         )
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -109,8 +111,63 @@ def join_code_renew(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     return redirect("workshop:settings", workshop_id=workshop.pk)
 
 
-def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    return HttpResponse(status=501)
+class ParticipantRenameForm(forms.Form):
+    display_name = forms.CharField(max_length=40, required=False)
 
 
-joining_set = participant_remove = participant_rename = _todo
+def _back(request: HttpRequest, workshop: Workshop) -> HttpResponse:
+    """Back to the page the form was on (the settings or a moderation wall)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("workshop:settings", workshop_id=workshop.pk)
+
+
+@facilitator_required
+@require_POST
+def joining_set(request: HttpRequest, workshop: Workshop) -> HttpResponse:
+    is_open = request.POST.get("open") == "true"
+    services.joining_set(workshop=workshop, is_open=is_open)
+    if is_open:
+        messages.success(request, _("Joining is open again."))
+    else:
+        messages.success(request, _("Joining is closed. People who already joined stay in."))
+    return _back(request, workshop)
+
+
+@facilitator_required
+@require_POST
+def participant_remove(
+    request: HttpRequest, workshop: Workshop, participant_id: int
+) -> HttpResponse:
+    participant = get_object_or_404(workshop.participants, pk=participant_id, removed_at=None)
+    services.participant_remove(participant=participant)
+    messages.success(request, _("%(name)s was removed from the workshop.") % {"name": participant})
+    return _back(request, workshop)
+
+
+@facilitator_required
+@require_POST
+def participant_rename(
+    request: HttpRequest, workshop: Workshop, participant_id: int
+) -> HttpResponse:
+    participant = get_object_or_404(workshop.participants, pk=participant_id, removed_at=None)
+    form = ParticipantRenameForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A display name has at most 40 characters."))
+        return _back(request, workshop)
+    old = str(participant)
+    try:
+        services.participant_rename(
+            participant=participant, display_name=form.cleaned_data["display_name"]
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("“%(old)s” is now shown as “%(new)s”.") % {"old": old, "new": participant},
+        )
+    return _back(request, workshop)

@@ -162,8 +162,13 @@ def card_hide(*, card: Card, hidden: bool, user: AbstractBaseUser) -> Card:
 
 
 def _renumber(board: Board, cluster: Cluster | None, moving: Card, index: int) -> None:
+    # Only the cards on the wall: `index` is a place among what the facilitators see, and
+    # hidden or handed-in cards wait outside it.
     siblings = list(
-        board.cards.alive().filter(cluster=cluster).exclude(pk=moving.pk).order_by("position", "pk")
+        board.cards.alive()
+        .filter(cluster=cluster, state=Card.State.PINNED)
+        .exclude(pk=moving.pk)
+        .order_by("position", "pk")
     )
     index = max(0, min(index, len(siblings)))
     siblings.insert(index, moving)
@@ -209,6 +214,7 @@ def card_merge(*, target: Card, sources: list[Card], user: AbstractBaseUser) -> 
         target = _fresh_card(target.pk, board, None)
         merged = []
         vote_origins: dict[str, int] = {}
+        adopted: dict[str, int] = {}
         for source in sources:
             if source.pk == target.pk:
                 continue
@@ -220,7 +226,9 @@ def card_merge(*, target: Card, sources: list[Card], user: AbstractBaseUser) -> 
                 vote_origins[str(vote.pk)] = fresh.pk
                 vote.card = target
                 vote.save(update_fields=["card"])
-            # Cards merged into the source come along to the target.
+            # Cards merged into the source come along to the target (an undo hands them back).
+            for pk in fresh.merged_cards.values_list("pk", flat=True):
+                adopted[str(pk)] = fresh.pk
             fresh.merged_cards.update(merged_into=target)
         if not merged:
             raise ValidationError(_("Choose at least one other card to merge."))
@@ -230,6 +238,7 @@ def card_merge(*, target: Card, sources: list[Card], user: AbstractBaseUser) -> 
             "sources": merged,
             "votes": [int(pk) for pk in vote_origins],
             "vote_origins": vote_origins,
+            "adopted": adopted,
         }
         record(board, user, "merge", payload)
         bump(board)

@@ -86,7 +86,12 @@ def cluster_dissolve(*, cluster: Cluster, user: AbstractBaseUser) -> None:
             locked,
             user,
             "cluster-dissolve",
-            {"title": fresh.title, "position": fresh.position, "cards": cards},
+            {
+                "cluster": fresh.pk,
+                "title": fresh.title,
+                "position": fresh.position,
+                "cards": cards,
+            },
         )
         fresh.delete()
         bump(locked)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,8 @@ def _undo(step: ModerationStep) -> None:
             _restore_card(data["card"], cluster=cluster, position=data["before"]["position"])
         case "merge":
             Card.objects.filter(pk__in=data["sources"]).update(merged_into=None)
+            for pk, source in data.get("adopted", {}).items():
+                Card.objects.filter(pk=int(pk)).update(merged_into=source)
             for vote in Vote.objects.filter(pk__in=data["votes"]):
                 # Back to the card it was given to: the first source that had it.
                 vote.card_id = _original_card_of_vote(step, vote.pk)
@@ -54,10 +57,17 @@ def _undo(step: ModerationStep) -> None:
                 cluster.cards.update(cluster=None)
                 cluster.delete()
         case "cluster-rename":
-            Cluster.objects.filter(pk=data["cluster"]).update(title=data["before"])
+            # A new version: whoever saw the undone heading holds a stale one now.
+            Cluster.objects.filter(pk=data["cluster"]).update(
+                title=data["before"], version=F("version") + 1
+            )
         case "cluster-dissolve":
+            # The same id again: earlier steps (create, rename, move) name the cluster by it.
             cluster = Cluster.objects.create(
-                board=step.board, title=data["title"], position=data["position"]
+                pk=data.get("cluster"),
+                board=step.board,
+                title=data["title"],
+                position=data["position"],
             )
             for position, pk in enumerate(data["cards"]):
                 Card.objects.filter(pk=pk).update(cluster=cluster, position=position)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from boards import events
 from boards.models import Board, Card, Cluster, Vote, VotingRound
 from boards.services._common import bump, lock_board
+from workshop.live import Audience
 from workshop.models import Participant
 
 if TYPE_CHECKING:
@@ -132,6 +133,9 @@ def _announce_vote(board: Board, voting: VotingRound, participant: Participant) 
     if voting.show_totals:
         bump(board)
         events.board_changed(board.pk)
+    else:
+        # Only the facilitators see totals during the round: their walls follow every dot.
+        events.board_changed(board.pk, audiences=(Audience.FACILITATORS,))
     events.personal_changed(board.pk, participant.pk)
 
 
@@ -155,6 +159,8 @@ def cluster_totals(voting: VotingRound) -> dict[int, int]:
     rows = (
         voting.votes.exclude(card=None)
         .exclude(card__cluster=None)
+        # Only cards still on the wall: a deleted or hidden card's dots are not shown anywhere.
+        .filter(card__in=Card.objects.on_wall())
         .values("card__cluster")
         .annotate(n=Count("pk"))
     )

@@ -1,8 +1,9 @@
-"""The phone: join a workshop, see the group's board, pin cards."""
+"""The phone: join a workshop, see the group's board, pin cards, change own cards, vote."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from boards import permissions as board_permissions, services
 from boards.events import personal_context, personal_html, wall_context, wall_html
-from boards.forms import CardForm
-from boards.models import Board
+from boards.forms import CardForm, OwnCardForm, VersionForm, VoteForm
+from boards.models import Board, Card
 from workshop import permissions
 from workshop.forms import JoinForm
 from workshop.live import Audience
@@ -138,8 +139,107 @@ def board_snapshot(request: HttpRequest, board_id: int) -> HttpResponse:
     return HttpResponse(wall_html(board, Audience.PARTICIPANTS) + personal_html(board, participant))
 
 
-def _todo(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    return HttpResponse(status=501)
+def _message(request: HttpRequest, message: str, status: int, extra: str = "") -> HttpResponse:
+    """A refusal the phone shows as it is (htmx), or the board page with the message."""
+    html = render(request, "boards/board.html#message", {"error": message}).content.decode()
+    return HttpResponse(html + extra, status=status)
 
 
-card_edit = card_delete = vote_cast = vote_retract = _todo
+def _locked_own_card(board: Board) -> str:
+    if board.workshop.is_closed:
+        return _("This workshop is closed. Cards can no longer be changed.")
+    return _("The board is locked. Your cards can no longer be changed.")
+
+
+def _own_card_answer(
+    request: HttpRequest, board: Board, participant: Participant, card: Card
+) -> HttpResponse:
+    """The changed card as the author sees it: on the wall, or in their private cards."""
+    if not request.htmx:
+        return redirect("board", board_id=board.pk)
+    if card.state != Card.State.PINNED:
+        return HttpResponse(personal_html(board, participant))
+    context = {"card": card, "board": board, "audience": "participants"}
+    return render(request, "boards/_wall.html#card", context)
+
+
+def _own_card(
+    request: HttpRequest, board_id: int, card_id: int
+) -> tuple[Board, Participant, Card] | HttpResponse:
+    board, participant = _participant_board(request, board_id)
+    # Not only alive cards: a card deleted meanwhile gets the service's readable 409.
+    card = get_object_or_404(board.cards, pk=card_id)
+    card.board = board
+    if participant is None or not board_permissions.can_change_own_card(participant, card):
+        if participant is not None and card.author_id == participant.pk:
+            return _message(request, _locked_own_card(board), 403)
+        raise Http404
+    return board, participant, card
+
+
+@require_POST
+def card_edit(request: HttpRequest, board_id: int, card_id: int) -> HttpResponse:
+    found = _own_card(request, board_id, card_id)
+    if isinstance(found, HttpResponse):
+        return found
+    board, participant, card = found
+    form = OwnCardForm(request.POST)
+    if not form.is_valid():
+        return _message(request, next(iter(form.errors.values()))[0], 400)
+    try:
+        card = services.card_edit(card=card, **form.cleaned_data)
+    except services.Conflict as exc:
+        return _message(request, exc.message, 409)
+    except ValidationError as exc:
+        return _message(request, exc.messages[0], 400)
+    return _own_card_answer(request, board, participant, card)
+
+
+@require_POST
+def card_delete(request: HttpRequest, board_id: int, card_id: int) -> HttpResponse:
+    found = _own_card(request, board_id, card_id)
+    if isinstance(found, HttpResponse):
+        return found
+    board, participant, card = found
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return _message(request, next(iter(form.errors.values()))[0], 400)
+    try:
+        services.card_delete(card=card, version=form.cleaned_data["version"])
+    except services.Conflict as exc:
+        return _message(request, exc.message, 409)
+    if not request.htmx:
+        return redirect("board", board_id=board.pk)
+    if card.state != Card.State.PINNED:
+        return HttpResponse(personal_html(board, participant))
+    return HttpResponse("")
+
+
+def _vote(request: HttpRequest, board_id: int, action: Callable[..., int]) -> HttpResponse:
+    board, participant = _participant_board(request, board_id)
+    if participant is None or not board_permissions.can_vote(participant, board):
+        return _message(request, _("No voting round is open on this board."), 403)
+    voting = board.voting_rounds.filter(closed_at=None).first()
+    if voting is None:  # closed between the check and here
+        return _message(request, _("Voting is closed."), 400, personal_html(board, participant))
+    form = VoteForm(request.POST, board=board)
+    if not form.is_valid():
+        return _message(request, next(iter(form.errors.values()))[0], 400)
+    try:
+        action(voting=voting, participant=participant, **form.cleaned_data)
+    except ValidationError as exc:
+        # With the message comes the participant's real state, so the phone can undo its guess.
+        return _message(request, exc.messages[0], 400, personal_html(board, participant))
+    if not request.htmx:
+        return redirect("board", board_id=board.pk)
+    return HttpResponse(personal_html(board, participant))
+
+
+@require_POST
+def vote_cast(request: HttpRequest, board_id: int) -> HttpResponse:
+    return _vote(request, board_id, services.vote_cast)
+
+
+@require_POST
+def vote_retract(request: HttpRequest, board_id: int) -> HttpResponse:
+    return _vote(request, board_id, services.vote_retract)

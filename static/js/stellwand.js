@@ -9,6 +9,10 @@
  * Cards are POSTed with a client-made id and kept in localStorage until the server has
  * them: a retry after a lost connection never creates a second card, and nothing typed
  * is lost while offline.
+ *
+ * The wall is the same for every participant; what is one person's own (their hidden
+ * cards, their dots) comes in #board-N-me. After every swap `tidy()` decorates the wall
+ * from it: own cards get their tools, vote buttons show this person's dots.
  */
 (function () {
   "use strict";
@@ -56,6 +60,16 @@
     return el ? parseInt(el.dataset.rev, 10) : null;
   }
 
+  /* Replace an element by the one with the same id from a response (a card, #board-N-me). */
+  function swapIn(node) {
+    var old = node && node.id ? document.getElementById(node.id) : null;
+    if (!old) return false;
+    node.removeAttribute("hx-swap-oob");
+    old.replaceWith(node);
+    htmx.process(node);
+    return true;
+  }
+
   /* Keep one element per card id (the author's POST response and the push may both
    * arrive), drop pending copies the server has confirmed, and mark this phone's cards. */
   function tidy() {
@@ -65,11 +79,19 @@
     document.querySelectorAll("[data-card]").forEach(function (el) {
       if (seen[el.id]) { el.remove(); return; }
       seen[el.id] = true;
-      if (mine.indexOf(el.dataset.uuid) >= 0) el.classList.add("card--mine");
+      if (mine.indexOf(el.dataset.uuid) >= 0) {
+        el.classList.add("card--mine");
+        var tools = el.querySelector("[data-own-tools]");
+        if (tools) tools.hidden = false;
+      }
     });
+    // A hidden or handed-in card comes back in #board-N-me, not on the wall.
     document.querySelectorAll("[data-pending-list] [data-card-uuid]").forEach(function (el) {
-      if (document.querySelector('[data-card][data-uuid="' + el.dataset.cardUuid + '"]')) el.remove();
+      var uuid = el.dataset.cardUuid;
+      if (document.querySelector('[data-card][data-uuid="' + uuid + '"], [data-own-card][data-uuid="' + uuid + '"]')) el.remove();
     });
+    boardState();
+    decorateVotes();
   }
 
   /* ---- live state ---- */
@@ -98,16 +120,20 @@
     if (label) label.textContent = text;
   }
 
+  /* A participant's snapshot is the wall followed by their own element #board-N-me. */
   function applySnapshot(html) {
     var frag = parse(html);
     var wall = frag.querySelector("section[data-board-id]");
-    if (!wall) return;
+    var me = frag.querySelector("[data-personal]");
+    // Nobody's votes are in flight: the personal part is the truth of this moment.
+    if (me && !voting.inFlight) swapIn(me);
+    if (!wall) { tidy(); return; }
     var id = wall.dataset.boardId;
     var revEl = wall.querySelector("[data-rev]");
     var rev = revEl ? parseInt(revEl.dataset.rev, 10) : 0;
     var have = currentRev(id);
     var old = document.getElementById("board-" + id);
-    if (!old || (have !== null && rev < have)) return;
+    if (!old || (have !== null && rev < have)) { tidy(); return; }
     wall.removeAttribute("hx-swap-oob");
     old.replaceWith(wall);
     htmx.process(wall);
@@ -118,9 +144,9 @@
 
   function resync(boardId) {
     var wall = document.getElementById("board-" + boardId);
-    if (!wall || live.syncing[boardId]) return;
+    if (!wall || live.syncing[boardId]) return Promise.resolve();
     live.syncing[boardId] = true;
-    fetch(wall.dataset.snapshotUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+    return fetch(wall.dataset.snapshotUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) { live.syncing[boardId] = false; applySnapshot(html); })
       .catch(function () { live.syncing[boardId] = false; });
@@ -147,6 +173,8 @@
     if (message.indexOf("data-heartbeat") >= 0 && message.length < 100) { e.preventDefault(); return; }
     var frag = parse(message);
     var revEl = frag.querySelector("[data-rev][data-board-id]");
+    // This phone's dots are on their way: the answer to the last one brings the truth.
+    if (!revEl && voting.inFlight && frag.querySelector("[data-personal]")) { e.preventDefault(); return; }
     if (!revEl) return; // not a board message (e.g. participant counts)
     var id = revEl.dataset.boardId;
     var rev = parseInt(revEl.dataset.rev, 10);
@@ -226,7 +254,7 @@
     list.textContent = "";
     store(pendingKey(form)).forEach(function (item) {
       var li = document.createElement("li");
-      li.className = "card card--pending" + (item.error ? " card--refused" : "");
+      li.className = "card card--pending" + (item.color ? " card--" + item.color : "") + (item.error ? " card--refused" : "");
       li.dataset.cardUuid = item.uuid;
       var p = document.createElement("p");
       p.className = "card__text";
@@ -268,7 +296,7 @@
       credentials: "same-origin",
       signal: abort.signal,
       headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ text: item.text, client_uuid: item.uuid }),
+      body: new URLSearchParams({ text: item.text, client_uuid: item.uuid, color: item.color || "" }),
     }).then(function (r) {
       return r.text().then(function (html) { return { status: r.status, html: html }; });
     }).then(function (res) {
@@ -276,11 +304,15 @@
       var message = parse(res.html).querySelector("[data-composer-error]");
       if (res.status === 200) {
         update(form, item.uuid, function () { return null; });
+        var answer = parse(res.html);
         var cards = document.getElementById("board-" + form.dataset.boardId + "-cards");
-        var card = parse(res.html).querySelector("[data-card]");
+        var card = answer.querySelector("[data-card]");
         if (cards && card && !document.getElementById(card.id)) cards.append(card);
+        // Hidden or handed in: the answer is the author's own element, not a card.
+        var me = answer.querySelector("[data-personal]");
+        if (me) swapIn(me);
         tidy();
-        var shown = document.querySelector('[data-card][data-uuid="' + item.uuid + '"]');
+        var shown = document.querySelector('[data-card][data-uuid="' + item.uuid + '"], [data-own-card][data-uuid="' + item.uuid + '"]');
         if (shown) shown.scrollIntoView({ block: "nearest" });
       } else if ((res.status === 400 || res.status === 413) && message) {
         // Refused for good (empty, too long): give the text back to its author if the
@@ -336,6 +368,9 @@
     renderPending(form);
     updateCount(form);
     input.addEventListener("input", function () { updateCount(form); showError(form, ""); });
+    form.querySelectorAll('input[name="color"]').forEach(function (radio) {
+      radio.addEventListener("change", function () { form.dataset.colorChosen = "true"; });
+    });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
     });
@@ -343,7 +378,8 @@
       e.preventDefault();
       var text = input.value.trim();
       if (!text) { showError(form, form.dataset.emptyMessage || ""); input.focus(); return; }
-      var item = { uuid: uuid4(), text: text };
+      var picked = form.querySelector('input[name="color"]:checked');
+      var item = { uuid: uuid4(), text: text, color: picked ? picked.value : "" };
       rememberMine(form, item.uuid);
       store(pendingKey(form), store(pendingKey(form)).concat([item]));
       input.value = "";
@@ -355,6 +391,249 @@
       send(form, item);
     });
   }
+
+  /* ---- what to do now: the wall's state drives the phone ---- */
+
+  // Shared by htmx requests (moderation, forms with hx-post): the CSRF token as a header.
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (!e.detail.headers["X-CSRFToken"]) e.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+
+  var lastTask = null;
+
+  function boardState() {
+    var composer = document.querySelector("[data-composer]");
+    var wall = composer && document.getElementById("board-" + composer.dataset.boardId);
+    if (!wall) return;
+    // The facilitators' colour, until this person picked one themselves.
+    if (!composer.dataset.colorChosen) {
+      var preset = composer.querySelector('input[name="color"][value="' + wall.dataset.cardColor + '"]');
+      if (preset) preset.checked = true;
+    }
+    // "Dots left" sticks right under the phone's top bar, whatever its height.
+    var bar = document.querySelector(".phone__top");
+    if (bar) document.documentElement.style.setProperty("--sticky-top", bar.offsetHeight + "px");
+    var task = wall.querySelector("[data-task]");
+    var key = [wall.dataset.mode, wall.hasAttribute("data-locked"), wall.dataset.voting].join("|");
+    if (lastTask !== null && key !== lastTask && task) {
+      // The instruction changed under the reader's eyes: say it (the wall itself is replaced
+      // silently) and bring it into view.
+      var say = document.querySelector("[data-task-announce]");
+      if (say) say.textContent = task.textContent.replace(/\s+/g, " ").trim();
+      task.classList.add("task--changed");
+      if (task.getBoundingClientRect().bottom < 0) task.scrollIntoView({ block: "start", behavior: "smooth" });
+    }
+    lastTask = key;
+  }
+
+  var toastTimer = null;
+  function toast(message) {
+    var el = document.querySelector("[data-toast]");
+    if (!el || !message) return;
+    el.textContent = message;
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { el.hidden = true; }, 6000);
+  }
+
+  // Messages of this page that the shared i18n template does not carry.
+  function say(key) {
+    var el = document.querySelector("[data-toast]");
+    return (el && el.dataset[key]) || t("refused");
+  }
+
+  function messageIn(html) {
+    var el = parse(html).querySelector("[data-error-message], [data-composer-error]");
+    return el ? el.textContent.trim() : "";
+  }
+
+  function post(url, values) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(values),
+    }).then(function (r) {
+      return r.text().then(function (html) { return { status: r.status, html: html }; });
+    });
+  }
+
+  /* ---- dot voting: one tap, counted at once, the server's answer is the truth ---- */
+
+  // `delta`: taps sent but not answered yet, per target ("card-17": +2).
+  var voting = { delta: {}, inFlight: 0, queue: Promise.resolve() };
+
+  function myVotes(me) {
+    var raw = (me.dataset.votes || "").trim();
+    if (raw && raw.charAt(0) !== "{") raw = "{" + raw + "}";
+    try { return JSON.parse(raw || "{}"); } catch (err) { return {}; }
+  }
+
+  function dots(box, filled, total) {
+    var html = "";
+    for (var i = 0; i < total; i++) html += '<span class="dot' + (i < filled ? " dot--on" : "") + '"></span>';
+    if (box.innerHTML !== html) box.innerHTML = html;
+  }
+
+  function decorateVotes() {
+    var me = document.querySelector("[data-personal]");
+    if (!me) return;
+    var votes = myVotes(me);
+    var left = parseInt(me.dataset.dotsLeft, 10) || 0;
+    Object.keys(voting.delta).forEach(function (key) {
+      votes[key] = Math.max(0, (votes[key] || 0) + voting.delta[key]);
+      left -= voting.delta[key];
+    });
+    left = Math.max(0, left);
+    var line = document.querySelector("[data-dots-left-line]");
+    if (line) {
+      var total = parseInt(line.dataset.total, 10) || 0;
+      var text = (left > 0 ? line.dataset.some : line.dataset.none) || "";
+      line.querySelector("[data-dots-left-text]").textContent = text.replace("{left}", left).replace("{total}", total);
+      dots(line.querySelector("[data-dots-left-dots]"), left, total);
+      line.classList.toggle("dots-left--none", left <= 0);
+    }
+    document.querySelectorAll("[data-vote]").forEach(function (box) {
+      var n = votes[box.dataset.target] || 0;
+      var max = parseInt(box.dataset.max, 10) || 1;
+      dots(box.querySelector("[data-my-dots]"), n, n);
+      box.classList.toggle("vote--mine", n > 0);
+      var target = box.closest("[data-card], [data-cluster]");
+      if (target) target.classList.toggle("has-my-dots", n > 0);
+      box.querySelector("[data-vote-cast]").setAttribute("aria-disabled", String(left <= 0 || n >= max));
+      box.querySelector("[data-vote-retract]").setAttribute("aria-disabled", String(n <= 0));
+    });
+  }
+
+  function vote(button) {
+    if (button.getAttribute("aria-disabled") === "true") return;
+    var key = button.closest("[data-vote]").dataset.target;
+    var step = button.hasAttribute("data-vote-cast") ? 1 : -1;
+    var values = {};
+    values[button.dataset.name] = button.dataset.value;
+    var url = button.dataset.url;
+    voting.delta[key] = (voting.delta[key] || 0) + step;
+    voting.inFlight += 1;
+    decorateVotes();
+    function settle() {
+      voting.delta[key] -= step;
+      if (!voting.delta[key]) delete voting.delta[key];
+      voting.inFlight -= 1;
+    }
+    // One after another: the server sees the taps in the order they were made.
+    voting.queue = voting.queue.then(function () {
+      return post(url, values).then(function (res) {
+        settle();
+        var me = parse(res.html).querySelector("[data-personal]");
+        if (me) swapIn(me);
+        if (res.status !== 200) toast(messageIn(res.html) || say("failed"));
+        tidy();
+      }).catch(function () {
+        settle();
+        toast(say("offline"));
+        tidy();
+      });
+    });
+  }
+
+  /* ---- own cards: edit in a dialog outside the wall (pushes replace the wall), delete ---- */
+
+  var editing = null;
+
+  function ownTools(button) {
+    var tools = button.closest("[data-own-tools]");
+    var card = button.closest("[data-card], [data-own-card]");
+    var wall = button.closest("section[data-board-id]") || document.querySelector("section[data-board-id]");
+    return { tools: tools, card: card, boardId: wall ? wall.dataset.boardId : null };
+  }
+
+  function answerOwnCard(html, cardId) {
+    var answer = parse(html);
+    var me = answer.querySelector("[data-personal]");
+    var card = answer.querySelector("[data-card]");
+    if (me) swapIn(me);
+    if (card) swapIn(card);
+    if (!me && !card) {
+      var gone = document.getElementById("card-" + cardId);
+      if (gone) gone.remove();
+    }
+    tidy();
+  }
+
+  function openEditor(button) {
+    var dialog = document.querySelector("[data-edit-dialog]");
+    var found = ownTools(button);
+    if (!dialog || !found.tools) return;
+    editing = {
+      cardId: found.tools.dataset.cardId, url: found.tools.dataset.editUrl,
+      deleteUrl: found.tools.dataset.deleteUrl, version: found.tools.dataset.version,
+      boardId: found.boardId, opener: button,
+    };
+    var input = dialog.querySelector("textarea");
+    input.value = found.card.querySelector(".card__text").textContent;
+    dialog.querySelector("[data-edit-error]").textContent = "";
+    dialog.querySelector("[data-edit-current]").hidden = true;
+    dialog.showModal();
+    input.focus();
+  }
+
+  function saveEditor(dialog) {
+    if (!editing) return;
+    var job = editing;
+    var input = dialog.querySelector("textarea");
+    var error = dialog.querySelector("[data-edit-error]");
+    post(job.url, { text: input.value, version: job.version }).then(function (res) {
+      if (res.status === 200) {
+        answerOwnCard(res.html, job.cardId);
+        editing = null;
+        dialog.close();
+        return;
+      }
+      error.textContent = messageIn(res.html) || say("failed");
+      if (res.status !== 409) return;
+      // Changed by someone else meanwhile: show what is on the wall now; saving again
+      // knowingly replaces it.
+      resync(job.boardId).then(function () {
+        var card = document.getElementById("card-" + job.cardId) || document.getElementById("own-card-" + job.cardId);
+        var tools = card && card.querySelector("[data-own-tools]");
+        if (!tools) return;
+        job.version = tools.dataset.version;
+        dialog.querySelector("[data-edit-current-text]").textContent = card.querySelector(".card__text").textContent;
+        dialog.querySelector("[data-edit-current]").hidden = false;
+      });
+    }).catch(function () { error.textContent = say("offline"); });
+  }
+
+  function deleteOwn(button) {
+    var dialog = button.closest("dialog");
+    var job = editing;
+    if (!job || !window.confirm(button.dataset.confirmMessage)) return;
+    var error = dialog.querySelector("[data-edit-error]");
+    post(job.deleteUrl, { version: job.version }).then(function (res) {
+      if (res.status === 200) {
+        answerOwnCard(res.html, job.cardId);
+        dialog.close();
+        return;
+      }
+      error.textContent = messageIn(res.html) || say("failed");
+      if (res.status === 409 && job.boardId) resync(job.boardId);
+    }).catch(function () { error.textContent = say("offline"); });
+  }
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-vote-cast], [data-vote-retract], [data-own-edit], [data-edit-delete], [data-edit-cancel]");
+    if (!button) return;
+    if (button.hasAttribute("data-own-edit")) openEditor(button);
+    else if (button.hasAttribute("data-edit-delete")) deleteOwn(button);
+    else if (button.hasAttribute("data-edit-cancel")) button.closest("dialog").close();
+    else vote(button);
+  });
+
+  document.addEventListener("submit", function (e) {
+    if (!e.target.matches("[data-edit-form]")) return;
+    e.preventDefault();
+    saveEditor(e.target.closest("dialog"));
+  });
 
   /* ---- small page helpers ---- */
 
@@ -379,6 +658,13 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-composer]").forEach(setupComposer);
     document.querySelectorAll("[data-formset]").forEach(setupFormset);
+    var dialog = document.querySelector("[data-edit-dialog]");
+    if (dialog) dialog.addEventListener("close", function () {
+      var opener = editing && editing.opener;
+      editing = null;
+      // The button that opened it may have been replaced by a live update meanwhile.
+      if (opener && document.body.contains(opener)) opener.focus();
+    });
     tidy();
     flushPending();
     if (document.querySelector("[data-live]")) setStatus("connecting", t("connecting"));

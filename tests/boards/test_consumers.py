@@ -71,6 +71,15 @@ async def snapshots(communicator, n=1) -> list[str]:
     return [await communicator.receive_from(timeout=TIMEOUT) for _ in range(n)]
 
 
+async def phone_snapshot(communicator) -> tuple[str, str]:
+    """A participant's socket opens with two messages: the wall, then their personal element."""
+    wall, personal = await snapshots(communicator, 2)
+    assert "data-snapshot" in wall
+    assert "data-personal" in personal
+    assert "data-snapshot" not in personal
+    return wall, personal
+
+
 async def expect_close(communicator, code):
     output = await communicator.receive_output(timeout=TIMEOUT)
     assert output["type"] == "websocket.close"
@@ -146,7 +155,7 @@ async def test_participant_of_other_workshop_refused_and_hears_nothing(
     assert await refused(board_path(board_a), stranger)
     # Their own board is fine; nothing from workshop A arrives there.
     communicator = await open_socket(board_path(other_group.board), stranger)
-    await snapshots(communicator)
+    await phone_snapshot(communicator)
     await pin(board_a, "Nur in Werkstatt A")
     assert await communicator.receive_nothing(timeout=0.3)
     await communicator.disconnect()
@@ -158,7 +167,7 @@ async def test_participant_of_other_group_refused(board_b, phone_a):
 
 async def test_participant_hears_only_own_board(board_a, board_b, phone_a):
     communicator = await open_socket(board_path(board_a), phone_a)
-    await snapshots(communicator)
+    await phone_snapshot(communicator)
     await pin(board_b, "Karte für Gruppe B")
     assert await communicator.receive_nothing(timeout=0.3)
     await communicator.disconnect()
@@ -171,9 +180,9 @@ async def test_snapshot_on_connect_has_existing_cards(board_a, board_b, phone_a)
     await database_sync_to_async(CardFactory)(board=board_a, text="Schon angeheftet")
     await database_sync_to_async(CardFactory)(board=board_b, text="Andere Wand")
     communicator = await open_socket(board_path(board_a), phone_a)
-    (snapshot,) = await snapshots(communicator)
-    assert "data-snapshot" in snapshot
+    snapshot, personal = await phone_snapshot(communicator)
     assert f'id="board-{board_a.pk}"' in snapshot
+    assert f'id="board-{board_a.pk}-me"' in personal
     assert "Schon angeheftet" in snapshot
     assert "Andere Wand" not in snapshot
     assert 'data-rev="1"' in snapshot
@@ -184,8 +193,8 @@ async def test_snapshot_on_connect_has_existing_cards(board_a, board_b, phone_a)
 async def test_card_on_own_board_arrives(board_a, phone_a, phone_b, board_b):
     mine = await open_socket(board_path(board_a), phone_a)
     theirs = await open_socket(board_path(board_b), phone_b)
-    await snapshots(mine)
-    await snapshots(theirs)
+    await phone_snapshot(mine)
+    await phone_snapshot(theirs)
     card, _created = await pin(board_a, "Lieferung am selben Tag")
     fragment = await mine.receive_from(timeout=TIMEOUT)
     assert "Lieferung am selben Tag" in fragment
@@ -200,7 +209,7 @@ async def test_card_on_own_board_arrives(board_a, phone_a, phone_b, board_b):
 
 async def test_cards_arrive_in_revision_order(board_a, phone_a):
     communicator = await open_socket(board_path(board_a), phone_a)
-    await snapshots(communicator)
+    await phone_snapshot(communicator)
     for i in range(3):
         await pin(board_a, f"Karte {i}")
     revs = []
@@ -301,8 +310,8 @@ async def test_workshop_close_closes_participant_sockets(
     a = await open_socket(board_path(board_a), phone_a)
     b = await open_socket(board_path(board_b), phone_b)
     console = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
-    await snapshots(a)
-    await snapshots(b)
+    await phone_snapshot(a)
+    await phone_snapshot(b)
     await snapshots(console, 2)
     await database_sync_to_async(services.workshop_close)(workshop=workshop)
     await expect_close(a, live.CLOSE_WORKSHOP_CLOSED)
@@ -320,7 +329,7 @@ async def test_workshop_close_closes_participant_sockets(
 
 async def test_client_frame_closes_the_push_only_socket(board_a, phone_a, caplog):
     communicator = await open_socket(board_path(board_a), phone_a)
-    await snapshots(communicator)
+    await phone_snapshot(communicator)
     with caplog.at_level(logging.WARNING):
         await communicator.send_to(text_data='{"text": "Karte über den Socket"}')
         await expect_close(communicator, CLOSE_POLICY)
@@ -359,20 +368,20 @@ async def test_snapshot_and_pushes_come_in_the_pages_language(
     communicator = socket_with_language(board_path(board_a), phone_a, accept_language)
     connected, _code = await communicator.connect(timeout=TIMEOUT)
     assert connected
-    (snapshot,) = await snapshots(communicator)
+    snapshot, personal = await phone_snapshot(communicator)
     assert expected in snapshot
-    assert unexpected not in snapshot
+    assert unexpected not in snapshot + personal
     await database_sync_to_async(CardFactory)(board=board_a, text="Mehr Radwege", author=None)
     pushed = await communicator.receive_from(timeout=TIMEOUT)
     anonymous = "anonym" if expected.startswith("Noch") else "anonymous"
-    assert f'<p class="card__author">{anonymous}</p>' in pushed
+    assert f'class="card__author">{anonymous}</' in pushed
     await communicator.disconnect()
 
 
 async def test_heartbeat_keeps_a_quiet_socket_audibly_alive(board_a, phone_a, settings):
     settings.STELLWAND_HEARTBEAT_SECONDS = 0.1
     communicator = await open_socket(board_path(board_a), phone_a)
-    await snapshots(communicator)
+    await phone_snapshot(communicator)
     assert "data-heartbeat" in await communicator.receive_from(timeout=TIMEOUT)
     assert "data-heartbeat" in await communicator.receive_from(timeout=TIMEOUT)
     await communicator.disconnect()
@@ -401,11 +410,36 @@ async def test_removed_cofacilitator_is_disconnected_and_refused(workshop, board
 async def test_deleting_a_group_closes_its_phones(board_a, board_b, phone_a, phone_b):
     a = await open_socket(board_path(board_a), phone_a)
     b = await open_socket(board_path(board_b), phone_b)
-    await snapshots(a)
-    await snapshots(b)
+    await phone_snapshot(a)
+    await phone_snapshot(b)
     group = await database_sync_to_async(lambda: board_a.group)()
     await database_sync_to_async(board_services.group_delete)(group=group)
     await expect_close(a, live.CLOSE_GROUP_REMOVED)
     assert await b.receive_nothing(timeout=0.3)  # the other group goes on
     await b.disconnect()
     assert await refused(board_path(board_a), phone_a)
+
+
+async def test_removed_participant_is_disconnected_and_refused(board_a, phone_a, group_a):
+    lou = Client()
+    await database_sync_to_async(join_via_http)(lou, group_a, "Lou")
+    kim_socket = await open_socket(board_path(board_a), phone_a)
+    lou_socket = await open_socket(board_path(board_a), lou)
+    await phone_snapshot(kim_socket)
+    await phone_snapshot(lou_socket)
+    kim = await database_sync_to_async(
+        lambda: services.participant_for_session(phone_a.session, board_a.workshop)
+    )()
+    await database_sync_to_async(services.participant_remove)(participant=kim)
+    await expect_close(kim_socket, live.CLOSE_REMOVED)
+    await kim_socket.disconnect()
+    assert await refused(board_path(board_a), phone_a)
+    page = await database_sync_to_async(phone_a.get)(f"/b/{board_a.pk}/")
+    assert page.status_code >= 400
+    assert f'id="board-{board_a.pk}"' not in page.content.decode()
+    # Lou stays connected: at most the wall's head counts change, no close.
+    while not await lou_socket.receive_nothing(timeout=0.3):
+        assert (await lou_socket.receive_output(timeout=TIMEOUT))["type"] == "websocket.send"
+    await lou_socket.disconnect()
+    again = await open_socket(board_path(board_a), lou)
+    await again.disconnect()

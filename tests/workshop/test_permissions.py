@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from boards import permissions as board_permissions
 from tests.factories import BreakoutGroupFactory, ParticipantFactory, UserFactory, WorkshopFactory
 from workshop import permissions
 from workshop.services import workshop_close
@@ -69,8 +70,8 @@ def may_view(world, role) -> bool:
 
 def may_add(world, role) -> bool:
     user, participant = world["users"][role], world["participants"].get(role)
-    return permissions.is_facilitator(user, world["workshop"]) or permissions.can_add_card(
-        participant, world["group"]
+    return permissions.is_facilitator(user, world["workshop"]) or board_permissions.can_add_card(
+        participant, world["group"].board
     )
 
 
@@ -80,6 +81,7 @@ def test_permission_matrix(world, role, state):
     if state == "closed":
         workshop_close(workshop=world["workshop"])
         world["group"].workshop.refresh_from_db()
+        world["group"].board.workshop.refresh_from_db()
     view, add, facilitates = EXPECTED[role]
     if state == "closed" and role.startswith("participant"):
         add = False  # a closed workshop is read-only for participants
@@ -87,7 +89,7 @@ def test_permission_matrix(world, role, state):
     assert may_view(world, role) is view
     assert may_add(world, role) is add
     participant = world["participants"].get(role)
-    assert permissions.can_add_card(participant, world["group"]) is (
+    assert board_permissions.can_add_card(participant, world["group"].board) is (
         role == "participant_same_group" and state == "open"
     )
 
@@ -102,7 +104,7 @@ def test_can_join_only_while_open(world, state):
 def test_nobody_is_facilitator_without_a_user(world):
     assert permissions.is_facilitator(None, world["workshop"]) is False
     assert permissions.can_view_group(None, world["group"]) is False
-    assert permissions.can_add_card(None, world["group"]) is False
+    assert board_permissions.can_add_card(None, world["group"].board) is False
 
 
 def test_participant_moved_to_another_group_loses_the_old_board(world):

@@ -1,0 +1,336 @@
+"""Dot voting: one round per board, a budget per participant that holds under load, the ranking."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connections
+
+from boards import services
+from boards.events import personal_context, wall_context
+from boards.models import Board, Vote, VotingRound
+from tests.boards.wall import PUSHES_PER_CHANGE, add, board_pushes, fresh, personal_pushes, rev
+from tests.factories import ParticipantFactory
+from workshop.live import Audience
+
+
+@pytest.fixture
+def kim(group_a):
+    return ParticipantFactory(group=group_a, display_name="Kim")
+
+
+@pytest.fixture
+def lou(group_a):
+    return ParticipantFactory(group=group_a, display_name="Lou")
+
+
+def start(board, user, **kwargs) -> VotingRound:
+    return services.voting_start(board=board, user=user, **kwargs)
+
+
+def cast(voting, participant, target) -> int:
+    kind = "card" if target.__class__.__name__ == "Card" else "cluster"
+    return services.vote_cast(voting=voting, participant=participant, **{kind: target})
+
+
+def retract(voting, participant, target) -> int:
+    kind = "card" if target.__class__.__name__ == "Card" else "cluster"
+    return services.vote_retract(voting=voting, participant=participant, **{kind: target})
+
+
+# starting and closing ---------------------------------------------------------------------
+
+
+def test_only_one_open_round_per_board(board_a, board_b, facilitator):
+    first = start(board_a, facilitator)
+    with pytest.raises(ValidationError):
+        start(board_a, facilitator)
+    assert VotingRound.objects.filter(board=board_a).count() == 1
+    start(board_b, facilitator)  # another board has its own round
+    services.voting_close(voting=first, user=facilitator)
+    second = start(board_a, facilitator)
+    assert second.pk != first.pk
+    assert fresh(board_a).voting_rounds.filter(closed_at=None).get() == second
+
+
+@pytest.mark.parametrize("dots", [0, -1, 21])
+def test_dot_budget_out_of_bounds_refused(board_a, facilitator, dots):
+    with pytest.raises(ValidationError):
+        start(board_a, facilitator, dots_per_participant=dots)
+    assert not VotingRound.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("dots", "per_target", "cumulative", "expected"),
+    [(1, 3, True, 1), (20, 3, True, 3), (5, 9, True, 5), (5, 0, True, 1), (5, 3, False, 1)],
+)
+def test_most_dots_per_target(board_a, facilitator, dots, per_target, cumulative, expected):
+    voting = start(
+        board_a,
+        facilitator,
+        dots_per_participant=dots,
+        max_per_target=per_target,
+        cumulative=cumulative,
+    )
+    assert (voting.dots_per_participant, voting.max_per_target) == (dots, expected)
+
+
+def test_start_and_close_announce_to_every_wall(
+    board_a, facilitator, sent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        voting = start(board_a, facilitator)
+    assert len(board_pushes(sent, board_a)) == PUSHES_PER_CHANGE
+    assert rev(board_a) == 1
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = services.voting_close(voting=voting, user=facilitator)
+        services.voting_close(voting=voting, user=facilitator)  # twice: nothing more
+    assert closed.closed_at is not None
+    assert len(board_pushes(sent, board_a)) == PUSHES_PER_CHANGE
+    assert rev(board_a) == 2
+
+
+# casting and retracting -------------------------------------------------------------------
+
+
+def test_budget_and_dots_left(board_a, facilitator, kim, lou):
+    cards = [add(board_a, f"Karte {i}") for i in range(4)]
+    voting = start(board_a, facilitator, dots_per_participant=3, max_per_target=2)
+    assert cast(voting, kim, cards[0]) == 2
+    assert cast(voting, kim, cards[1]) == 1
+    assert cast(voting, kim, cards[2]) == 0
+    with pytest.raises(ValidationError):
+        cast(voting, kim, cards[3])
+    assert Vote.objects.filter(participant=kim).count() == 3
+    # Lou's budget is Lou's own.
+    assert cast(voting, lou, cards[3]) == 2
+    context = personal_context(fresh(board_a), kim)
+    assert context["dots_left"] == 0
+    assert context["my_votes"] == {f"card-{c.pk}": 1 for c in cards[:3]}
+
+
+def test_most_dots_on_one_card(board_a, facilitator, kim):
+    card = add(board_a, "Beliebt")
+    voting = start(board_a, facilitator, dots_per_participant=5, max_per_target=2)
+    cast(voting, kim, card)
+    cast(voting, kim, card)
+    with pytest.raises(ValidationError):
+        cast(voting, kim, card)
+    assert Vote.objects.filter(card=card).count() == 2
+
+
+def test_not_cumulative_means_one_dot_per_target(board_a, facilitator, kim):
+    card, other = add(board_a, "Eins"), add(board_a, "Zwei")
+    cluster = services.cluster_create(board=board_a, title="Thema", user=facilitator)
+    voting = start(board_a, facilitator, dots_per_participant=5, cumulative=False)
+    cast(voting, kim, card)
+    with pytest.raises(ValidationError):
+        cast(voting, kim, card)
+    cast(voting, kim, cluster)
+    with pytest.raises(ValidationError):
+        cast(voting, kim, cluster)
+    assert cast(voting, kim, other) == 2
+
+
+def test_retract_gives_the_dot_back(board_a, facilitator, kim, lou):
+    card = add(board_a, "Karte")
+    voting = start(board_a, facilitator, dots_per_participant=3)
+    cast(voting, kim, card)
+    cast(voting, kim, card)
+    cast(voting, lou, card)
+    assert retract(voting, kim, card) == 2
+    assert Vote.objects.filter(participant=kim).count() == 1
+    assert Vote.objects.filter(participant=lou).count() == 1  # only Kim's own
+    assert retract(voting, kim, card) == 3
+    assert retract(voting, kim, card) == 3  # nothing left to take back
+    assert Vote.objects.filter(participant=lou).count() == 1
+
+
+def test_closed_round_takes_no_dots(board_a, facilitator, kim):
+    card = add(board_a, "Karte")
+    voting = start(board_a, facilitator)
+    cast(voting, kim, card)
+    services.voting_close(voting=voting, user=facilitator)
+    with pytest.raises(ValidationError):
+        cast(voting, kim, card)
+    with pytest.raises(ValidationError):
+        retract(voting, kim, card)
+    assert Vote.objects.count() == 1
+
+
+def test_dots_only_on_cards_on_this_wall(board_a, board_b, facilitator, kim):
+    hidden, deleted, foreign = add(board_a, "Versteckt"), add(board_a, "Weg"), add(board_b, "Dort")
+    services.card_hide(card=hidden, hidden=True, user=facilitator)
+    services.card_delete(card=deleted, version=None)
+    foreign_cluster = services.cluster_create(board=board_b, title="Dort", user=facilitator)
+    secret_board = fresh(board_a)
+    services.board_configure(board=secret_board, mode=Board.Mode.HIDDEN)
+    secret = add(secret_board, "Geheim", participant=kim)
+    voting = start(board_a, facilitator)
+    for target in (hidden, deleted, foreign, foreign_cluster, secret):
+        with pytest.raises(ValidationError):
+            cast(voting, kim, target)
+    with pytest.raises(ValidationError):
+        services.vote_cast(voting=voting, participant=kim)
+    with pytest.raises(ValidationError):
+        services.vote_cast(voting=voting, participant=kim, card=hidden, cluster=foreign_cluster)
+    assert not Vote.objects.exists()
+
+
+def test_dots_are_private_unless_totals_are_shown(
+    board_a, facilitator, kim, sent, django_capture_on_commit_callbacks
+):
+    card = add(board_a, "Karte")
+    voting = start(board_a, facilitator, show_totals=False)
+    before = rev(board_a)
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cast(voting, kim, card)
+    # Only the facilitators' walls follow the totals, at the same revision.
+    pushed = board_pushes(sent, board_a)
+    assert pushed
+    assert {group.split(".")[2] for group, _html in pushed} == {"facilitators"}
+    assert all(f'data-rev="{before}"' in html for _group, html in pushed)
+    assert set(personal_pushes(sent)) == {kim.pk}
+    assert all('data-dots-left="4"' in html for html in personal_pushes(sent)[kim.pk])
+    assert rev(board_a) == before
+    assert wall_context(fresh(board_a), Audience.PARTICIPANTS)["wall"].totals_visible is False
+    assert wall_context(fresh(board_a), Audience.PROJECTOR)["wall"].totals_visible is False
+    assert wall_context(fresh(board_a), Audience.FACILITATORS)["wall"].totals_visible is True
+
+
+def test_shown_totals_go_to_every_wall(
+    board_a, facilitator, kim, sent, django_capture_on_commit_callbacks
+):
+    card = add(board_a, "Karte")
+    voting = start(board_a, facilitator, show_totals=True)
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cast(voting, kim, card)
+    assert len(board_pushes(sent, board_a)) == PUSHES_PER_CHANGE
+    wall = wall_context(fresh(board_a), Audience.PROJECTOR)["wall"]
+    assert wall.totals_visible is True
+    assert [c.dots for c in wall.cards] == [1]
+
+
+# ranking ----------------------------------------------------------------------------------
+
+
+def test_ranking_clusters_by_their_sum_and_cards_by_theirs(board_a, facilitator, kim, lou):
+    a1, a2, b1, loose_card, quiet = (add(board_a, t) for t in ("A1", "A2", "B1", "Lose", "Still"))
+    cluster_a = services.cluster_create(board=board_a, title="A", user=facilitator, cards=[a1, a2])
+    cluster_b = services.cluster_create(board=board_a, title="B", user=facilitator, cards=[b1])
+    empty = services.cluster_create(board=board_a, title="Leer", user=facilitator)
+    voting = start(board_a, facilitator, dots_per_participant=5, max_per_target=3)
+    # B: 3 dots on its card + 2 on the cluster = 5; A: 1 + 1 + 1 on the cluster = 3.
+    for who, target in [
+        (kim, b1),
+        (kim, b1),
+        (kim, b1),
+        (lou, cluster_b),
+        (lou, cluster_b),
+        (kim, a1),
+        (lou, a2),
+        (lou, cluster_a),
+        (kim, loose_card),
+    ]:
+        cast(voting, who, target)
+    assert services.cluster_totals(voting) == {cluster_a.pk: 3, cluster_b.pk: 5}
+    services.voting_close(voting=voting, user=facilitator)
+    result = services.ranking(fresh(voting))
+    assert [(c.title, n) for c, n in result.clusters] == [("B", 5), ("A", 3), ("Leer", 0)]
+    assert [(c.text, n) for c, n in result.cards] == [("B1", 3), ("A1", 1), ("A2", 1), ("Lose", 1)]
+    assert quiet.pk not in {c.pk for c, _n in result.cards}
+    assert empty.pk in {c.pk for c, _n in result.clusters}
+    # Every wall shows the ranking once the round is closed.
+    for audience in Audience:
+        wall = wall_context(fresh(board_a), audience)["wall"]
+        assert wall.ranking is not None
+        assert wall.totals_visible is True
+
+
+def test_ranking_leaves_out_cards_taken_off_the_wall(board_a, facilitator, kim):
+    kept, gone = add(board_a, "Bleibt"), add(board_a, "Gelöscht")
+    cluster = services.cluster_create(
+        board=board_a, title="Thema", user=facilitator, cards=[kept, gone]
+    )
+    voting = start(board_a, facilitator)
+    cast(voting, kim, kept)
+    cast(voting, kim, gone)
+    cast(voting, kim, gone)
+    services.card_delete(card=gone, version=None, user=facilitator)
+    result = services.ranking(fresh(voting))
+    assert [(c.text, n) for c, n in result.cards] == [("Bleibt", 1)]
+    # The cluster's sum is what the wall still shows: its cards' dots and its own.
+    assert result.clusters == [(cluster, 1)]
+
+
+def test_votes_on_a_merged_card_count_for_the_target(board_a, facilitator, kim, lou):
+    target, dup = add(board_a, "Radwege"), add(board_a, "Mehr Radwege")
+    voting = start(board_a, facilitator)
+    cast(voting, kim, dup)
+    cast(voting, lou, target)
+    services.card_merge(target=target, sources=[dup], user=facilitator)
+    assert [(c.text, n) for c, n in services.ranking(fresh(voting)).cards] == [("Radwege", 2)]
+
+
+# the budget under load --------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_dots_fired_at_once_with_five_in_the_budget(board_a, facilitator, kim):
+    cards = [add(board_a, f"Karte {i}") for i in range(10)]
+    voting = start(board_a, facilitator, dots_per_participant=5, max_per_target=1)
+    barrier = threading.Barrier(10)
+    results: list[object] = [None] * 10
+
+    def fire(i):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = services.vote_cast(voting=voting, participant=kim, card=cards[i])
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=fire, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    stored = Vote.objects.filter(round=voting, participant=kim)
+    assert stored.count() == 5
+    left = sorted(r for r in results if isinstance(r, int))
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert left == [0, 1, 2, 3, 4]
+    assert len(refused) == 5
+    assert all(isinstance(r, ValidationError) for r in refused), refused
+    assert personal_context(fresh(board_a), kim)["dots_left"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_dots_on_one_card_at_once_respect_the_most_per_card(board_a, facilitator, kim):
+    card = add(board_a, "Begehrt")
+    voting = start(board_a, facilitator, dots_per_participant=10, max_per_target=3)
+    barrier = threading.Barrier(10)
+    errors: list[Exception] = []
+
+    def fire():
+        try:
+            barrier.wait(timeout=10)
+            services.vote_cast(voting=voting, participant=kim, card=card)
+        except ValidationError as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=fire) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert Vote.objects.filter(card=card).count() == 3
+    assert len(errors) == 7

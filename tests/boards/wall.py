@@ -1,0 +1,85 @@
+"""Helpers shared by the wall tests: create cards the way the views do, read what was pushed."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from boards import services
+from boards.models import Board, Card
+from workshop import live
+from workshop.live import Audience
+
+AUDIENCES = list(Audience)
+LANGUAGES = live.languages()
+# One fragment per audience and interface language.
+PUSHES_PER_CHANGE = len(AUDIENCES) * len(LANGUAGES)
+PERSONAL = re.compile(r"participant\.(\d+)\.(\w+)")
+
+
+def add(board, text="Mehr Radwege", participant=None, user=None, **kwargs) -> Card:
+    card, created = services.card_create(
+        board=board,
+        text=text,
+        client_uuid=kwargs.pop("client_uuid", None) or uuid.uuid4(),
+        participant=participant,
+        user=user,
+        **kwargs,
+    )
+    assert created
+    return card
+
+
+def fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def rev(board) -> int:
+    return Board.objects.get(pk=board.pk).rev
+
+
+def board_pushes(sent, board) -> list[tuple[str, str]]:
+    """(group, html) pushed to any audience of `board`."""
+    prefix = f"board.{board.pk}."
+    return [(g, m["html"]) for g, m in sent if g.startswith(prefix)]
+
+
+def personal_pushes(sent) -> dict[int, list[str]]:
+    """{participant id: [html, ...]} pushed to personal groups."""
+    out: dict[int, list[str]] = {}
+    for group, message in sent:
+        match = PERSONAL.fullmatch(group)
+        if match:
+            out.setdefault(int(match.group(1)), []).append(message["html"])
+    return out
+
+
+def is_snapshot(html: str) -> bool:
+    return "data-snapshot" in html
+
+
+def loose(board) -> list[str]:
+    """Texts of the pinned cards outside clusters, in wall order."""
+    return list(
+        board.cards.alive()
+        .filter(cluster=None, state=Card.State.PINNED)
+        .order_by("position", "created_at", "pk")
+        .values_list("text", flat=True)
+    )
+
+
+def in_cluster(cluster) -> list[str]:
+    return list(
+        cluster.cards.alive()
+        .order_by("position", "created_at", "pk")
+        .values_list("text", flat=True)
+    )
+
+
+def positions(board, cluster=None) -> list[int]:
+    return list(
+        board.cards.alive()
+        .filter(cluster=cluster, state=Card.State.PINNED)
+        .order_by("position", "created_at", "pk")
+        .values_list("position", flat=True)
+    )
