@@ -37,7 +37,7 @@ facilitator_patterns = [
     ),
     path(
         "<int:workshop_id>/participants/<int:participant_id>/rename/",
-        views.participant_rename,
+        facilitator.participant_rename,
         name="participant-rename",
     ),
     # The moderation wall of one board (boards/views/moderation.py).

@@ -115,7 +115,7 @@ class ParticipantRenameForm(forms.Form):
     display_name = forms.CharField(max_length=40, required=False)
 
 
-def _back(request: HttpRequest, workshop: Workshop) -> HttpResponse:
+def back_to_form_page(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     """Back to the page the form was on (the settings or a moderation wall)."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
@@ -134,7 +134,7 @@ def joining_set(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         messages.success(request, _("Joining is open again."))
     else:
         messages.success(request, _("Joining is closed. People who already joined stay in."))
-    return _back(request, workshop)
+    return back_to_form_page(request, workshop)
 
 
 @facilitator_required
@@ -145,29 +145,4 @@ def participant_remove(
     participant = get_object_or_404(workshop.participants, pk=participant_id, removed_at=None)
     services.participant_remove(participant=participant)
     messages.success(request, _("%(name)s was removed from the workshop.") % {"name": participant})
-    return _back(request, workshop)
-
-
-@facilitator_required
-@require_POST
-def participant_rename(
-    request: HttpRequest, workshop: Workshop, participant_id: int
-) -> HttpResponse:
-    participant = get_object_or_404(workshop.participants, pk=participant_id, removed_at=None)
-    form = ParticipantRenameForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A display name has at most 40 characters."))
-        return _back(request, workshop)
-    old = str(participant)
-    try:
-        services.participant_rename(
-            participant=participant, display_name=form.cleaned_data["display_name"]
-        )
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(
-            request,
-            _("“%(old)s” is now shown as “%(new)s”.") % {"old": old, "new": participant},
-        )
-    return _back(request, workshop)
+    return back_to_form_page(request, workshop)

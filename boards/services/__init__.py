@@ -24,6 +24,7 @@ from boards.services.groups import (
     workshop_create_with_groups,
 )
 from boards.services.moderation import moderation_undo
+from boards.services.people import participant_rename
 from boards.services.voting import (
     Ranking,
     card_totals,
@@ -57,6 +58,7 @@ __all__ = [
     "group_delete",
     "group_update",
     "moderation_undo",
+    "participant_rename",
     "ranking",
     "vote_cast",
     "vote_retract",

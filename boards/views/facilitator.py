@@ -19,6 +19,7 @@ from workshop.forms import FacilitatorAddForm, GroupForm, GroupFormSet, Workshop
 from workshop.links import join_link, projector_link, qr_svg
 from workshop.live import Audience
 from workshop.models import Workshop
+from workshop.views import ParticipantRenameForm, back_to_form_page
 
 
 @login_required
@@ -131,3 +132,28 @@ def group_delete(request: HttpRequest, workshop: Workshop, group_id: int) -> Htt
 @facilitator_required
 def qr_code(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     return HttpResponse(qr_svg(join_link(request, workshop)), content_type="image/svg+xml")
+
+
+@facilitator_required
+@require_POST
+def participant_rename(
+    request: HttpRequest, workshop: Workshop, participant_id: int
+) -> HttpResponse:
+    participant = get_object_or_404(workshop.participants, pk=participant_id, removed_at=None)
+    form = ParticipantRenameForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A display name has at most 40 characters."))
+        return back_to_form_page(request, workshop)
+    old = str(participant)
+    try:
+        services.participant_rename(
+            participant=participant, display_name=form.cleaned_data["display_name"]
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("“%(old)s” is now shown as “%(new)s”.") % {"old": old, "new": participant},
+        )
+    return back_to_form_page(request, workshop)

@@ -667,3 +667,22 @@ def test_cluster_changes_announce_a_snapshot(
     assert all("Muster &lt;b&gt;fett&lt;/b&gt;" in html for _g, html in pushed)
     assert not [g for g, html in pushed if "<b>fett" in html]
     assert cluster.title == "Muster <b>fett</b>"
+
+
+# people on the wall -------------------------------------------------------------------------
+
+
+def test_renaming_an_offensive_name_updates_every_wall_at_once(
+    board_a, kim, sent, django_capture_on_commit_callbacks
+):
+    add(board_a, "Mehr Bänke an Haltestellen", participant=kim)
+    before = rev(board_a)
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.participant_rename(participant=kim, display_name="Kim B.")
+    assert rev(board_a) == before + 1
+    pushed = board_pushes(sent, board_a)
+    assert len(pushed) == PUSHES_PER_CHANGE
+    assert all(is_snapshot(html) for _group, html in pushed)
+    facilitator_walls = [html for group, html in pushed if ".facilitators." in group]
+    assert all("Kim B." in html for html in facilitator_walls)
