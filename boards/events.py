@@ -56,7 +56,12 @@ def wall_context(board: Board, audience: Audience) -> dict[str, object]:
     from boards.services.voting import card_totals, cluster_totals, ranking
 
     facilitators = audience == Audience.FACILITATORS
-    alive = board.cards.alive().select_related("author", "author_user").annotate_merged()
+    alive = (
+        board.cards.alive()
+        .select_related("author", "author_user")
+        .annotate_merged()
+        .prefetch_related("merged_cards")
+    )
     pinned = [c for c in alive if c.state == Card.State.PINNED]
     visible = pinned if facilitators else [c for c in pinned if not c.hidden]
     clusters = list(board.clusters.all())
@@ -114,7 +119,10 @@ def personal_context(board: Board, participant: Participant) -> dict[str, object
     my_votes: dict[str, int] = {}
     left = 0
     if voting is not None:
+        on_wall = set(board.cards.on_wall().values_list("pk", flat=True))
         for vote in voting.votes.filter(participant=participant):
+            if vote.card_id and vote.card_id not in on_wall:
+                continue  # a deleted or hidden card gives its dots back
             key = f"card-{vote.card_id}" if vote.card_id else f"cluster-{vote.cluster_id}"
             my_votes[key] = my_votes.get(key, 0) + 1
         left = voting.dots_per_participant - sum(my_votes.values())
@@ -188,9 +196,13 @@ def board_changed(board_id: int, audiences: tuple[Audience, ...] = tuple(Audienc
 
     def render() -> dict[str, str]:
         board = board_for_render(board_id)
+        # The queries once per audience; only the rendering once per language.
+        contexts = {a: wall_context(board, a) | {"oob": True} for a in audiences}
         return _per_language(
             lambda language: {
-                live.board_group(board_id, audience, language): wall_html(board, audience)
+                live.board_group(board_id, audience, language): render_to_string(
+                    f"{WALL_TEMPLATE}#wall", contexts[audience]
+                )
                 for audience in audiences
             }
         )

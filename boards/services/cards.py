@@ -215,14 +215,20 @@ def card_merge(*, target: Card, sources: list[Card], user: AbstractBaseUser) -> 
         merged = []
         vote_origins: dict[str, int] = {}
         adopted: dict[str, int] = {}
+        if target.state != Card.State.PINNED:
+            raise ValidationError(_("Only cards on the wall can be merged."))
+        voters: set[int] = set()
         for source in sources:
             if source.pk == target.pk:
                 continue
             fresh = _fresh_card(source.pk, board, None)
+            if fresh.state != Card.State.PINNED:
+                raise ValidationError(_("Only cards on the wall can be merged."))
             fresh.merged_into = target
             _save(fresh, "merged_into")
             merged.append(fresh.pk)
             for vote in fresh.votes.all():
+                voters.add(vote.participant_id)
                 vote_origins[str(vote.pk)] = fresh.pk
                 vote.card = target
                 vote.save(update_fields=["card"])
@@ -243,6 +249,9 @@ def card_merge(*, target: Card, sources: list[Card], user: AbstractBaseUser) -> 
         record(board, user, "merge", payload)
         bump(board)
         events.board_changed(board.pk)
+        # Their dots moved: their own count per card follows.
+        for voter in voters:
+            events.personal_changed(board.pk, voter)
     return target
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from boards import events
@@ -39,9 +39,11 @@ def cluster_create(
         cluster = Cluster.objects.create(
             board=locked, title=title, position=0 if top is None else top + 1
         )
+        # Only cards already on the wall: a hidden or handed-in card is not revealed by this.
+        pinned = Card.objects.alive().filter(board=locked, state=Card.State.PINNED)
         for position, card in enumerate(cards or []):
-            Card.objects.alive().filter(pk=card.pk, board=locked).update(
-                cluster=cluster, position=position, state=Card.State.PINNED
+            pinned.filter(pk=card.pk).update(
+                cluster=cluster, position=position, version=F("version") + 1
             )
         record(locked, user, "cluster-create", {"cluster": cluster.pk})
         bump(locked)
@@ -77,6 +79,10 @@ def cluster_dissolve(*, cluster: Cluster, user: AbstractBaseUser) -> None:
         fresh = Cluster.objects.filter(pk=cluster.pk).first()
         if fresh is None:
             return
+        if fresh.votes.filter(round__closed_at=None).exists():
+            raise ValidationError(
+                _("This cluster has dots in the running vote. Close the vote first.")
+            )
         cards = list(fresh.cards.order_by("position", "pk").values_list("pk", flat=True))
         top = locked.cards.filter(cluster=None).aggregate(m=Max("position"))["m"]
         start = 0 if top is None else top + 1

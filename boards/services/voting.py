@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,7 +54,22 @@ def voting_start(
             raise ValidationError(_("A voting round is already running on this board.")) from None
         bump(locked)
         events.board_changed(locked.pk)
+        _announce_to_members(locked)
     return voting
+
+
+def _announce_to_members(board: Board) -> None:
+    """Everyone's dots changed (a round opened or closed): each phone gets its own count."""
+    if board.group is None:
+        return
+    for pk in board.group.participants.filter(removed_at=None).values_list("pk", flat=True):
+        events.personal_changed(board.pk, pk)
+
+
+def spent(voting: VotingRound, participant: Participant) -> int:
+    """Dots the participant has placed on targets still on the wall (others come back)."""
+    mine = voting.votes.filter(participant=participant)
+    return mine.filter(Q(card__in=Card.objects.on_wall()) | Q(cluster__isnull=False)).count()
 
 
 def voting_close(*, voting: VotingRound, user: AbstractBaseUser) -> VotingRound:
@@ -67,6 +82,7 @@ def voting_close(*, voting: VotingRound, user: AbstractBaseUser) -> VotingRound:
             fresh.save(update_fields=["closed_at"])
             bump(locked)
             events.board_changed(locked.pk)
+            _announce_to_members(locked)
     return fresh
 
 
@@ -94,10 +110,11 @@ def vote_cast(
             raise ValidationError(_("Voting is closed."))
         if card is not None and not board.cards.on_wall().filter(pk=card.pk).exists():
             raise ValidationError(_("This card is no longer on the wall."))
-        if cluster is not None and cluster.board_id != board.pk:
-            raise ValidationError(_("This cluster is on another board."))
+        if cluster is not None and not board.clusters.filter(pk=cluster.pk).exists():
+            # On another board, or dissolved a moment ago.
+            raise ValidationError(_("This cluster is no longer on the wall."))
         mine = fresh.votes.filter(participant=participant)
-        used = mine.count()
+        used = spent(fresh, participant)
         if used >= fresh.dots_per_participant:
             raise ValidationError(_("You have used all your dots."))
         if mine.filter(**target).count() >= fresh.max_per_target:
@@ -125,7 +142,7 @@ def vote_retract(
         if vote is not None:
             vote.delete()
             _announce_vote(board, fresh, participant)
-        used = fresh.votes.filter(participant=participant).count()
+        used = spent(fresh, participant)
     return fresh.dots_per_participant - used
 
 

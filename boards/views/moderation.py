@@ -186,7 +186,8 @@ def undo(request: HttpRequest, board: Board) -> HttpResponse:
 @moderation_action
 def merge(request: HttpRequest, board: Board) -> HttpResponse:
     ids = _ids(request.POST.getlist("cards"))
-    chosen = {card.pk: card for card in board.cards.alive().filter(pk__in=ids)}
+    pinned = board.cards.alive().filter(state=Card.State.PINNED)
+    chosen = {card.pk: card for card in pinned.filter(pk__in=ids)}
     picked = [chosen[pk] for pk in dict.fromkeys(ids) if pk in chosen]
     if len(picked) < 2:
         raise ValidationError(_("Select at least two cards to merge."))
@@ -264,7 +265,7 @@ def cluster_create(request: HttpRequest, board: Board) -> HttpResponse:
     if not form.is_valid():
         raise ValidationError(_("Give the cluster a heading."))
     ids = _ids(request.POST.getlist("cards"))
-    cards = list(board.cards.alive().filter(pk__in=ids))
+    cards = list(board.cards.alive().filter(pk__in=ids, state=Card.State.PINNED))
     cards.sort(key=lambda card: ids.index(card.pk))
     services.cluster_create(
         board=board, title=form.cleaned_data["title"], user=request.user, cards=cards

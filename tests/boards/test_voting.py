@@ -334,3 +334,52 @@ def test_ten_dots_on_one_card_at_once_respect_the_most_per_card(board_a, facilit
         thread.join(timeout=60)
     assert Vote.objects.filter(card=card).count() == 3
     assert len(errors) == 7
+
+
+# found in review ----------------------------------------------------------------------------
+
+
+def test_starting_a_round_tells_every_phone_its_dots(
+    board_a, facilitator, kim, lou, sent, django_capture_on_commit_callbacks
+):
+    add(board_a, "Karte")
+    with django_capture_on_commit_callbacks(execute=True):
+        start(board_a, facilitator, dots_per_participant=4)
+    personal = personal_pushes(sent)
+    assert set(personal) == {kim.pk, lou.pk}
+    assert all('data-dots-left="4"' in html for htmls in personal.values() for html in htmls)
+
+
+def test_a_deleted_card_gives_its_dots_back(board_a, facilitator, kim):
+    first = add(board_a, "Erste")
+    second = add(board_a, "Zweite")
+    voting = start(board_a, facilitator, dots_per_participant=2)
+    cast(voting, kim, first)
+    assert cast(voting, kim, second) == 0
+    services.card_delete(card=first, version=None, user=facilitator)
+    assert personal_context(fresh(board_a), kim)["dots_left"] == 1
+    assert cast(voting, kim, second) == 0  # the freed dot can be placed again
+
+
+def test_a_cluster_with_dots_in_a_running_vote_is_not_dissolved(board_a, facilitator, kim):
+    cluster = services.cluster_create(board=board_a, title="Takt", user=facilitator)
+    voting = start(board_a, facilitator)
+    cast(voting, kim, cluster)
+    with pytest.raises(ValidationError):
+        services.cluster_dissolve(cluster=cluster, user=facilitator)
+    assert Vote.objects.filter(cluster=cluster).count() == 1
+    services.voting_close(voting=voting, user=facilitator)
+    services.cluster_dissolve(cluster=cluster, user=facilitator)  # after the vote it may go
+
+
+def test_merging_moves_dots_and_tells_their_owners(
+    board_a, facilitator, kim, sent, django_capture_on_commit_callbacks
+):
+    target, duplicate = add(board_a, "Ein Ticket"), add(board_a, "Ein Ticket für alles")
+    voting = start(board_a, facilitator)
+    cast(voting, kim, duplicate)
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.card_merge(target=target, sources=[duplicate], user=facilitator)
+    assert set(personal_pushes(sent)) == {kim.pk}
+    assert personal_context(fresh(board_a), kim)["my_votes"] == {f"card-{target.pk}": 1}

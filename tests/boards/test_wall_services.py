@@ -686,3 +686,23 @@ def test_renaming_an_offensive_name_updates_every_wall_at_once(
     assert all(is_snapshot(html) for _group, html in pushed)
     facilitator_walls = [html for group, html in pushed if ".facilitators." in group]
     assert all("Kim B." in html for html in facilitator_walls)
+
+
+def test_a_cluster_never_reveals_a_hidden_card(board_a, facilitator, kim, lou):
+    board = configure(board_a, mode=Board.Mode.HIDDEN)
+    secret = add(board, "Nur für Kim", participant=kim)
+    services.cluster_create(board=board, title="Alles", user=facilitator, cards=[secret])
+    secret.refresh_from_db()
+    assert secret.state == Card.State.SECRET
+    assert secret.cluster is None
+    assert "Nur für Kim" not in wall_texts(board, Audience.PARTICIPANTS)
+
+
+def test_hidden_cards_cannot_be_merged(board_a, facilitator, kim):
+    board = configure(board_a, mode=Board.Mode.HIDDEN)
+    secret = add(board, "Verdeckt", participant=kim)
+    visible = add(board, "Offen", user=facilitator)
+    with pytest.raises(ValidationError):
+        services.card_merge(target=visible, sources=[secret], user=facilitator)
+    secret.refresh_from_db()
+    assert secret.merged_into is None

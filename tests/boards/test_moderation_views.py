@@ -1,0 +1,117 @@
+"""The moderation wall over HTTP: who may act, what a refused or stale action answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from boards import services
+from boards.models import Board, Card, Cluster
+from tests.boards.wall import add, in_cluster, loose
+from tests.factories import UserFactory
+
+HTMX = {"HX-Request": "true"}
+
+
+def url(name, board, *args):
+    return reverse(f"workshop:{name}", args=[board.workshop_id, board.pk, *args])
+
+
+@pytest.fixture
+def cards(board_a, facilitator):
+    return [add(board_a, text, user=facilitator) for text in ("Eins", "Zwei", "Drei")]
+
+
+def test_the_moderation_wall_is_for_its_facilitators_only(board_a, facilitator_client, cards):
+    page = facilitator_client.get(url("board", board_a))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert all(card.text in body for card in cards)
+    assert f'ws-connect="/ws/boards/{board_a.pk}/"' in body
+    stranger = Client()
+    stranger.force_login(UserFactory(username="fremd"))
+    assert stranger.get(url("board", board_a)).status_code == 404
+    assert Client().get(url("board", board_a)).status_code == 302  # to the login
+
+
+def test_another_workshops_facilitator_cannot_move_a_card(board_a, cards):
+    stranger = Client()
+    stranger.force_login(UserFactory(username="fremd"))
+    response = stranger.post(url("card-move", board_a, cards[0].pk), {"index": 2}, headers=HTMX)
+    assert response.status_code == 404
+    assert loose(board_a) == ["Eins", "Zwei", "Drei"]
+
+
+def test_keyboard_reorder_buttons_move_one_place(board_a, facilitator_client, cards):
+    body = facilitator_client.get(url("board", board_a)).content.decode()
+    assert "Nach oben" in body or "Move up" in body
+    first = cards[0]
+    response = facilitator_client.post(
+        url("card-move", board_a, first.pk),
+        {"cluster": "", "index": 1, "version": first.version},
+        headers=HTMX,
+    )
+    assert response.status_code == 204
+    assert loose(board_a) == ["Zwei", "Eins", "Drei"]
+
+
+def test_a_stale_move_is_409_with_a_message_and_changes_nothing(board_a, facilitator_client, cards):
+    card = cards[0]
+    cluster = services.cluster_create(board=board_a, title="Takt", user=card.author_user)
+    ok = facilitator_client.post(
+        url("card-move", board_a, card.pk),
+        {"cluster": cluster.pk, "version": card.version},
+        headers=HTMX,
+    )
+    assert ok.status_code == 204
+    stale = facilitator_client.post(
+        url("card-move", board_a, card.pk), {"cluster": "", "version": card.version}, headers=HTMX
+    )
+    assert stale.status_code == 409
+    assert "gerade geändert" in stale.content.decode()
+    assert in_cluster(cluster) == ["Eins"]
+
+
+def test_a_card_on_another_board_is_not_found(board_a, board_b, facilitator_client, facilitator):
+    other = add(board_b, "Fremde Karte", user=facilitator)
+    response = facilitator_client.post(
+        url("card-delete", board_a, other.pk), {"version": other.version}, headers=HTMX
+    )
+    assert response.status_code == 404
+    assert Card.objects.alive().filter(pk=other.pk).exists()
+
+
+def test_cluster_create_with_selected_cards_and_a_readable_refusal(
+    board_a, facilitator_client, cards
+):
+    response = facilitator_client.post(
+        url("cluster-create", board_a),
+        {"title": "Tickets", "cards": [cards[1].pk]},
+        headers=HTMX,
+    )
+    assert response.status_code == 204
+    cluster = Cluster.objects.get(board=board_a)
+    assert in_cluster(cluster) == ["Zwei"]
+    empty = facilitator_client.post(url("cluster-create", board_a), {"title": " "}, headers=HTMX)
+    assert empty.status_code == 400
+    assert Cluster.objects.filter(board=board_a).count() == 1
+
+
+def test_reveal_and_voting_from_the_wall(board_a, facilitator_client, joined_client, group_a):
+    services.board_configure(board=board_a, mode=Board.Mode.HIDDEN)
+    _phone, kim = joined_client(group_a)
+    add(board_a, "Geheimer Vorschlag", participant=kim)
+    page = facilitator_client.get(url("board", board_a)).content.decode()
+    assert "Geheimer Vorschlag" not in page  # the laptop may be on the projector
+    assert facilitator_client.post(url("reveal", board_a), headers=HTMX).status_code == 204
+    assert Card.objects.get(text="Geheimer Vorschlag").state == Card.State.PINNED
+    started = facilitator_client.post(
+        url("voting-start", board_a),
+        {"dots_per_participant": 3, "max_per_target": 2, "cumulative": "on"},
+        headers=HTMX,
+    )
+    assert started.status_code == 204
+    assert board_a.voting_rounds.get().dots_per_participant == 3
+    assert facilitator_client.post(url("voting-close", board_a), headers=HTMX).status_code == 204
+    assert board_a.voting_rounds.get().closed_at is not None
