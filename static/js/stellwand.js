@@ -497,6 +497,8 @@
       var n = votes[box.dataset.target] || 0;
       var max = parseInt(box.dataset.max, 10) || 1;
       dots(box.querySelector("[data-my-dots]"), n, n);
+      var spoken = box.querySelector("[data-my-dots-text]");
+      if (spoken) spoken.textContent = n > 0 ? spoken.dataset.label.replace("{n}", n) : "";
       box.classList.toggle("vote--mine", n > 0);
       var target = box.closest("[data-card], [data-cluster]");
       if (target) target.classList.toggle("has-my-dots", n > 0);
