@@ -455,5 +455,7 @@ def pin(page: Page, text: str) -> None:
 def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / name
-    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    # caret="initial": hiding the caret writes style="" on inputs, which a later live swap
+    # copies onto new elements, and the strict CSP then reports it.
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled", caret="initial")
     return path
