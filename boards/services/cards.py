@@ -195,7 +195,7 @@ def card_move(
             raise ValidationError(_("That cluster is on another board."))
         if cluster is not None and not Cluster.objects.filter(pk=cluster.pk).exists():
             raise Conflict(_("This cluster was dissolved just now."))
-        before = {"cluster": fresh.cluster_id, "position": fresh.position}
+        before = {"cluster": fresh.cluster_id, "position": fresh.position, "state": fresh.state}
         fresh.cluster = cluster
         _renumber(board, cluster, fresh, index)
         if fresh.state == Card.State.INBOX:

@@ -41,11 +41,17 @@ def cluster_create(
         )
         # Only cards already on the wall: a hidden or handed-in card is not revealed by this.
         pinned = Card.objects.alive().filter(board=locked, state=Card.State.PINNED)
+        moved = []
         for position, card in enumerate(cards or []):
+            before = pinned.filter(pk=card.pk).values("cluster", "position").first()
+            if before is None:
+                continue
+            moved.append({"card": card.pk, **before})
             pinned.filter(pk=card.pk).update(
                 cluster=cluster, position=position, version=F("version") + 1
             )
-        record(locked, user, "cluster-create", {"cluster": cluster.pk})
+        # Undo puts each card back where it was, not merely outside the cluster.
+        record(locked, user, "cluster-create", {"cluster": cluster.pk, "moved": moved})
         bump(locked)
         events.board_changed(locked.pk)
     return cluster

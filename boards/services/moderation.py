@@ -42,7 +42,13 @@ def _undo(step: ModerationStep) -> None:
             _restore_card(data["card"], hidden=not data["hidden"])
         case "move":
             cluster = Cluster.objects.filter(pk=data["before"]["cluster"]).first()
-            _restore_card(data["card"], cluster=cluster, position=data["before"]["position"])
+            _restore_card(
+                data["card"],
+                cluster=cluster,
+                position=data["before"]["position"],
+                # Dragged out of the inbox: undo hands it back to the inbox.
+                state=data["before"].get("state", Card.State.PINNED),
+            )
         case "merge":
             Card.objects.filter(pk__in=data["sources"]).update(merged_into=None)
             for pk, source in data.get("adopted", {}).items():
@@ -55,6 +61,12 @@ def _undo(step: ModerationStep) -> None:
             cluster = Cluster.objects.filter(pk=data["cluster"]).first()
             if cluster is not None:
                 cluster.cards.update(cluster=None)
+                for before in data.get("moved", []):
+                    Card.objects.filter(pk=before["card"]).update(
+                        cluster=Cluster.objects.filter(pk=before["cluster"]).first(),
+                        position=before["position"],
+                        version=F("version") + 1,
+                    )
                 cluster.delete()
         case "cluster-rename":
             # A new version: whoever saw the undone heading holds a stale one now.

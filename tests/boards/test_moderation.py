@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from boards import services
 from boards.events import wall_context
-from boards.models import Card, Cluster, Color, ModerationStep, Vote
+from boards.models import Board, Card, Cluster, Color, ModerationStep, Vote
 from tests.boards.wall import PUSHES_PER_CHANGE, add, board_pushes, fresh, in_cluster, loose, rev
 from tests.factories import ParticipantFactory
 from workshop.live import Audience
@@ -195,3 +195,24 @@ def test_every_step_is_recorded_with_its_author(board_a, facilitator, kim_card):
     assert loose(board_a) == ["Original", "Zweite"]
     assert not Cluster.objects.exists()
     assert fresh(other).hidden is False
+
+
+def test_undoing_a_new_cluster_puts_its_cards_back_where_they_were(board_a, facilitator):
+    first = services.cluster_create(board=board_a, title="Erst", user=facilitator)
+    card = add(board_a, "Wandert", user=facilitator)
+    services.card_move(card=card, cluster=first, index=0, version=None, user=facilitator)
+    card.refresh_from_db()
+    services.cluster_create(board=board_a, title="Dann", user=facilitator, cards=[card])
+    services.moderation_undo(board=board_a, user=facilitator)
+    assert in_cluster(first) == ["Wandert"]
+
+
+def test_undoing_a_drag_out_of_the_inbox_puts_the_card_back_in_the_inbox(
+    board_a, facilitator, group_a
+):
+    services.board_configure(board=board_a, mode=Board.Mode.COLLECT)
+    card = add(board_a, "Abgegeben", participant=ParticipantFactory(group=group_a))
+    services.card_move(card=card, cluster=None, index=0, version=None, user=facilitator)
+    assert Card.objects.get(pk=card.pk).state == Card.State.PINNED
+    services.moderation_undo(board=board_a, user=facilitator)
+    assert Card.objects.get(pk=card.pk).state == Card.State.INBOX
