@@ -92,6 +92,16 @@ def _target_filter(card: Card | None, cluster: Cluster | None) -> dict[str, obje
     return {"card": card} if card is not None else {"cluster": cluster}
 
 
+def _lock_open_round(voting: VotingRound) -> tuple[Board, VotingRound]:
+    """Lock the board (this serialises a participant's taps: the budget holds when ten
+    arrive at once) and return it with the round, which must still be open."""
+    board = lock_board(voting.board_id)
+    fresh = VotingRound.objects.get(pk=voting.pk)
+    if fresh.closed_at is not None:
+        raise ValidationError(_("Voting is closed."))
+    return board, fresh
+
+
 def vote_cast(
     *,
     voting: VotingRound,
@@ -102,12 +112,7 @@ def vote_cast(
     """Put one dot on a card or cluster. Returns the dots the participant has left."""
     target = _target_filter(card, cluster)
     with transaction.atomic():
-        # The board lock serialises this participant's votes: the budget holds when ten
-        # taps arrive at once.
-        board = lock_board(voting.board_id)
-        fresh = VotingRound.objects.get(pk=voting.pk)
-        if fresh.closed_at is not None:
-            raise ValidationError(_("Voting is closed."))
+        board, fresh = _lock_open_round(voting)
         if card is not None and not board.cards.on_wall().filter(pk=card.pk).exists():
             raise ValidationError(_("This card is no longer on the wall."))
         if cluster is not None and not board.clusters.filter(pk=cluster.pk).exists():
@@ -134,10 +139,7 @@ def vote_retract(
     """Take one of the participant's dots back. Returns the dots they have left."""
     target = _target_filter(card, cluster)
     with transaction.atomic():
-        board = lock_board(voting.board_id)
-        fresh = VotingRound.objects.get(pk=voting.pk)
-        if fresh.closed_at is not None:
-            raise ValidationError(_("Voting is closed."))
+        board, fresh = _lock_open_round(voting)
         vote = fresh.votes.filter(participant=participant, **target).last()
         if vote is not None:
             vote.delete()
