@@ -136,6 +136,9 @@ def board_snapshot(request: HttpRequest, board_id: int) -> HttpResponse:
     board, participant = _participant_board(request, board_id)
     if participant is None:
         return HttpResponse(wall_html(board, Audience.FACILITATORS))
+    if board.workshop.is_closed:
+        # As with the socket: a closed workshop no longer updates participants' pages.
+        return HttpResponse(status=410)
     return HttpResponse(wall_html(board, Audience.PARTICIPANTS) + personal_html(board, participant))
 
 

@@ -820,3 +820,11 @@ def test_any_card_text_gets_an_answer_not_an_error(group_a, typed):
     response = client.post(reverse("card-post", args=[group_a.board.pk]), card_data(typed))
     assert response.status_code in {200, 400}
     assert Card.objects.count() == before + (response.status_code == 200)
+
+
+def test_snapshot_stops_when_the_workshop_is_closed(group_a, joined_client):
+    client, _participant = joined_client(group_a)
+    url = reverse("board-snapshot", args=[group_a.board.pk])
+    assert client.get(url).status_code == 200
+    workshop_close(workshop=group_a.workshop)
+    assert client.get(url).status_code == 410
