@@ -53,7 +53,7 @@ class Wall:
 
 def wall_context(board: Board, audience: Audience) -> dict[str, object]:
     """The template context of a wall for one audience (no participant's private cards)."""
-    from boards.services.voting import card_totals, cluster_totals, ranking
+    from boards.services.voting import card_totals, cluster_totals, rank
 
     facilitators = audience == Audience.FACILITATORS
     alive = (
@@ -72,6 +72,8 @@ def wall_context(board: Board, audience: Audience) -> dict[str, object]:
         cluster.card_list = by_cluster.get(cluster.pk, [])
     voting = board.voting_rounds.first()
     totals_visible = voting is not None and (voting.closed_at is not None or voting.show_totals)
+    card_dots: dict[int, int] = {}
+    cluster_dots: dict[int, int] = {}
     if voting is not None and (totals_visible or facilitators):
         card_dots, cluster_dots = card_totals(voting), cluster_totals(voting)
         for card in visible:
@@ -88,7 +90,11 @@ def wall_context(board: Board, audience: Audience) -> dict[str, object]:
         inbox_count=sum(1 for c in alive if c.state == Card.State.INBOX),
         voting=voting,
         totals_visible=totals_visible or (facilitators and voting is not None),
-        ranking=ranking(voting) if voting is not None and voting.closed_at else None,
+        ranking=(
+            rank(clusters, [c for c in pinned if not c.hidden], card_dots, cluster_dots)
+            if voting is not None and voting.closed_at
+            else None
+        ),
     )
     if facilitators:
         with_participant_count(board)

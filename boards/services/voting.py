@@ -191,16 +191,29 @@ def cluster_totals(voting: VotingRound) -> dict[int, int]:
 def ranking(voting: VotingRound) -> Ranking:
     """Clusters by the sum of their dots, cards by theirs; most first."""
     board = voting.board
-    cards = card_totals(voting)
-    clusters = cluster_totals(voting)
-    on_wall = {card.pk: card for card in board.cards.on_wall()}
+    return rank(
+        list(board.clusters.all()),
+        list(board.cards.on_wall()),
+        card_totals(voting),
+        cluster_totals(voting),
+    )
+
+
+def rank(
+    clusters: list[Cluster],
+    on_wall: list[Card],
+    card_dots: dict[int, int],
+    cluster_dots: dict[int, int],
+) -> Ranking:
+    """The ranking from totals already counted (the wall has them at hand)."""
+    cards = {card.pk: card for card in on_wall}
     return Ranking(
         clusters=sorted(
-            ((c, clusters.get(c.pk, 0)) for c in board.clusters.all()),
+            ((c, cluster_dots.get(c.pk, 0)) for c in clusters),
             key=lambda pair: (-pair[1], pair[0].position),
         ),
         cards=sorted(
-            ((on_wall[pk], n) for pk, n in cards.items() if pk in on_wall),
+            ((cards[pk], n) for pk, n in card_dots.items() if pk in cards),
             key=lambda pair: (-pair[1], pair[0].position),
         ),
     )

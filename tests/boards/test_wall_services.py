@@ -6,7 +6,8 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from boards import services
 from boards.events import personal_context, wall_context
@@ -706,3 +707,22 @@ def test_hidden_cards_cannot_be_merged(board_a, facilitator, kim):
         services.card_merge(target=visible, sources=[secret], user=facilitator)
     secret.refresh_from_db()
     assert secret.merged_into is None
+
+
+def test_a_wall_costs_the_same_queries_for_few_or_many_cards(board_a, facilitator, kim):
+    def queries(audience) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            wall_context(fresh(board_a), audience)
+        return len(captured)
+
+    cluster = services.cluster_create(board=board_a, title="Takt", user=facilitator)
+    for n in range(3):
+        add(board_a, f"Karte {n}", participant=kim)
+    voting = services.voting_start(board=board_a, user=facilitator)
+    services.voting_close(voting=voting, user=facilitator)
+    few = {a: queries(a) for a in Audience}
+    for n in range(3, 30):
+        card = add(board_a, f"Karte {n}", participant=kim)
+        if n % 2:
+            services.card_move(card=card, cluster=cluster, index=0, version=None, user=facilitator)
+    assert {a: queries(a) for a in Audience} == few
