@@ -20,7 +20,12 @@ class Conflict(Exception):
 
 def lock_board(board_id: int) -> Board:
     """Lock the board row: writes to one board are serialised, so revisions have no gaps."""
-    return Board.objects.select_for_update().select_related("group", "workshop").get(pk=board_id)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join.
+    return (
+        Board.objects.select_for_update(of=("self",))
+        .select_related("group", "workshop")
+        .get(pk=board_id)
+    )
 
 
 def bump(board: Board) -> int:

@@ -1,0 +1,212 @@
+"""The scale-out path for real: two daphne workers sharing PostgreSQL and Redis.
+
+A card posted to one worker reaches a phone connected to the other, and a retried POST sent
+to both workers at once still makes exactly one card. Needs PostgreSQL on 127.0.0.1:5432 (user
+postgres, trust) and Redis on 127.0.0.1:6379, as on the development and CI machines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+import websockets
+
+ROOT = Path(__file__).resolve().parents[2]
+PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS = "redis://127.0.0.1:6379/0"
+ASGI = "workshop.asgi:application"
+
+SETUP = """
+import json
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import get_user_model
+from boards.services import GroupSpec, workshop_create_with_groups
+from workshop.services import participant_join
+user = get_user_model().objects.create_user("scale", password="scale-out-password-1")
+workshop = workshop_create_with_groups(
+    user=user, title="Zwei Worker", groups=[GroupSpec("Mobilität")]
+)
+group = workshop.groups.get()
+keys = []
+for _ in range(2):
+    session = SessionStore()
+    participant_join(session=session, workshop=workshop, group=group)
+    session.save()
+    keys.append(session.session_key)
+print(json.dumps({"board": group.board.pk, "keys": keys}))
+"""
+
+
+def reachable() -> str | None:
+    try:
+        psycopg.connect(PG, connect_timeout=3).close()
+    except psycopg.Error as error:
+        return f"PostgreSQL on 127.0.0.1:5432: {error}"
+    try:
+        redis.Redis.from_url(REDIS, socket_timeout=3).ping()
+    except redis.RedisError as error:
+        return f"Redis on 127.0.0.1:6379: {error}"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"no worker on port {port}")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    problem = reachable()
+    if problem:
+        pytest.fail(f"The scale-out test needs {problem}")
+    name = f"stellwand_scaleout_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(PG, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}",
+        "REDIS_URL": REDIS,
+        # Redis pub/sub ignores database numbers: a prefix of our own keeps runs apart.
+        "STELLWAND_CHANNEL_PREFIX": name,
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    workers = []
+    logs = tmp_path_factory.mktemp("workers")
+    try:
+        python = sys.executable
+        subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        made = subprocess.run(
+            [python, "manage.py", "shell", "-c", SETUP],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        data = json.loads(made.stdout.strip().splitlines()[-1])
+        ports = [free_port(), free_port()]
+        for port in ports:
+            log = (logs / f"daphne-{port}.log").open("w")
+            workers.append(
+                subprocess.Popen(
+                    [python, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), ASGI],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        for port in ports:
+            wait_for(port)
+        yield {**data, "ports": ports, "database": env["DATABASE_URL"]}
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=10)
+        with psycopg.connect(PG, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def poster(port: int, board: int, key: str):
+    """A phone's HTTP side on one worker: returns post(text, client_uuid) -> status."""
+    base = f"http://127.0.0.1:{port}"
+    request = urllib.request.Request(f"{base}/b/{board}/", headers={"Cookie": f"sessionid={key}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        page = response.read().decode()
+        cookie = response.headers.get_all("Set-Cookie") or []
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    csrf = next(c.split(";")[0].split("=", 1)[1] for c in cookie if c.startswith("csrftoken="))
+
+    def post(text: str, client_uuid: str) -> int:
+        body = urllib.parse.urlencode({"text": text, "client_uuid": client_uuid}).encode()
+        req = urllib.request.Request(
+            f"{base}/b/{board}/cards/",
+            data=body,
+            headers={
+                "Cookie": f"sessionid={key}; csrftoken={csrf}",
+                "X-CSRFToken": token,
+                "HX-Request": "true",
+            },
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=20) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    return post
+
+
+def test_a_card_posted_on_one_worker_reaches_a_phone_on_the_other(cluster):
+    port_a, port_b = cluster["ports"]
+    board = cluster["board"]
+    writer, reader = cluster["keys"]
+    post = poster(port_a, board, writer)
+    text = f"Über Redis zum anderen Worker {uuid.uuid4().hex[:6]}"
+
+    async def scenario() -> str:
+        async with websockets.connect(
+            f"ws://127.0.0.1:{port_b}/ws/boards/{board}/",
+            origin="http://127.0.0.1",
+            additional_headers={"Cookie": f"sessionid={reader}"},
+        ) as ws:
+            assert "data-snapshot" in await asyncio.wait_for(ws.recv(), 10)
+            await asyncio.wait_for(ws.recv(), 10)  # the phone's own element
+            status = await asyncio.to_thread(post, text, str(uuid.uuid4()))
+            assert status == 200
+            while True:
+                message = await asyncio.wait_for(ws.recv(), 10)
+                if text in message:
+                    return message
+
+    message = asyncio.run(scenario())
+    assert 'data-rev="' in message
+
+
+def test_one_retried_post_sent_to_both_workers_at_once_is_one_card(cluster):
+    board = cluster["board"]
+    writer = cluster["keys"][0]
+    posts = [poster(port, board, writer) for port in cluster["ports"]]
+    client_uuid = str(uuid.uuid4())
+    text = "Fünfmal gesendet, einmal angeheftet"
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(
+            pool.map(lambda i: posts[i % 2](text, client_uuid), range(6))  # 3 on each worker
+        )
+    assert statuses == [200] * 6
+    with psycopg.connect(cluster["database"]) as conn:
+        count = conn.execute(
+            "SELECT count(*) FROM boards_card WHERE client_uuid = %s", (client_uuid,)
+        ).fetchone()[0]
+        rev = conn.execute("SELECT rev FROM boards_board WHERE id = %s", (board,)).fetchone()[0]
+    assert count == 1
+    assert rev >= 1
