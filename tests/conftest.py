@@ -115,3 +115,23 @@ def sent(monkeypatch) -> list[tuple[str, dict]]:
     log: list[tuple[str, dict]] = []
     monkeypatch.setattr(live, "_group_send", lambda group, message: log.append((group, message)))
     return log
+
+
+def pytest_configure(config):
+    # WhiteNoise notes that `collectstatic` has not run; static files are served from static/.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request):
+    # PBKDF2's deliberate slowness is not what these tests measure. The browser tests log in
+    # through a separate daphne that keeps the real hasher, so they are left alone.
+    if request.node.get_closest_marker("e2e") is None:
+        request.getfixturevalue("settings").PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher"
+        ]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _catalogues(compiled_catalogues):
+    """Messages are asserted in German, as participants read them."""

@@ -142,7 +142,10 @@ def board(request: HttpRequest, workshop: Workshop, board_id: int) -> HttpRespon
     template = "boards/moderate.html"
     if request.htmx and request.GET.get("part") == "panel":
         template += "#panel"  # refreshed by moderate.js after every push to this wall
-    return render(request, template, _panel_context(request, board))
+    context = _panel_context(request, board)
+    # One query for the links to the other walls (their names come from their groups).
+    context["other_boards"] = workshop.boards.select_related("group").exclude(pk=board.pk)
+    return render(request, template, context)
 
 
 @moderation_action

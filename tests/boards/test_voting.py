@@ -12,18 +12,7 @@ from boards import services
 from boards.events import personal_context, wall_context
 from boards.models import Board, Vote, VotingRound
 from tests.boards.wall import PUSHES_PER_CHANGE, add, board_pushes, fresh, personal_pushes, rev
-from tests.factories import ParticipantFactory
 from workshop.live import Audience
-
-
-@pytest.fixture
-def kim(group_a):
-    return ParticipantFactory(group=group_a, display_name="Kim")
-
-
-@pytest.fixture
-def lou(group_a):
-    return ParticipantFactory(group=group_a, display_name="Lou")
 
 
 def start(board, user, **kwargs) -> VotingRound:

@@ -28,16 +28,6 @@ from tests.factories import ParticipantFactory, UserFactory
 from workshop.live import Audience
 
 
-@pytest.fixture
-def kim(group_a):
-    return ParticipantFactory(group=group_a, display_name="Kim")
-
-
-@pytest.fixture
-def lou(group_a):
-    return ParticipantFactory(group=group_a, display_name="Lou")
-
-
 def configure(board, **kwargs) -> Board:
     services.board_configure(board=board, **kwargs)
     return Board.objects.select_related("group", "workshop").get(pk=board.pk)

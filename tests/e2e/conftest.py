@@ -28,7 +28,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +36,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
+
+from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -131,23 +132,6 @@ def django_db_modify_db_settings(_allow_orm_next_to_playwright: None) -> None:
     db.setdefault("TEST", {})["NAME"] = name
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen | None, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            pytest.fail(f"daphne exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
-            return
-        time.sleep(0.1)
-    pytest.fail(f"daphne did not listen on {port} within {timeout}s:\n{log.read_text()}")
-
-
 @dataclass
 class Server:
     url: str
@@ -166,7 +150,7 @@ def daphne_server(
 
     db_path = str(connection.settings_dict["NAME"])
     assert Path(db_path).is_file(), f"the test database is not a file: {db_path!r}"
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
     _daphne_log = log
     env = {
@@ -187,7 +171,7 @@ def daphne_server(
     with log.open("wb") as out:
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_for_port(port, proc, log, timeout=30)
+        wait_for_port(port, proc, log, timeout=30)
         url = f"http://127.0.0.1:{port}"
         # The first request loads Django's URLs and templates; do it before any test waits.
         with urllib.request.urlopen(url + "/", timeout=30) as response:
@@ -223,7 +207,7 @@ class CuttableProxy:
 
     def __init__(self, target_port: int) -> None:
         self.target = ("127.0.0.1", target_port)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()

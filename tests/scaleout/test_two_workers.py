@@ -12,10 +12,8 @@ import concurrent.futures
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,6 +24,8 @@ import psycopg
 import pytest
 import redis
 import websockets
+
+from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -63,22 +63,6 @@ def reachable() -> str | None:
     except redis.RedisError as error:
         return f"Redis on 127.0.0.1:6379: {error}"
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"no worker on port {port}")
 
 
 @pytest.fixture(scope="module")
@@ -124,8 +108,8 @@ def cluster(tmp_path_factory):
                     stderr=subprocess.STDOUT,
                 )
             )
-        for port in ports:
-            wait_for(port)
+        for port, worker in zip(ports, workers, strict=True):
+            wait_for_port(port, worker, logs / f"daphne-{port}.log")
         yield {**data, "ports": ports, "database": env["DATABASE_URL"]}
     finally:
         for worker in workers:
