@@ -6,10 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from asgiref.local import Local
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.factories import BreakoutGroupFactory, UserFactory, WorkshopFactory
@@ -31,12 +30,10 @@ def compiled_catalogues() -> None:
             stale.append(po.parent.parent.name)
     if stale:
         call_command("compilemessages", locale=stale, verbosity=0)
-        from django.utils.translation import trans_real
-
-        trans_real._translations = {}
-        trans_real._default = None
-        trans_real._active = Local()
-        trans_real.check_for_language.cache_clear()
+        # Public API only: changing LOCALE_PATHS makes Django drop the catalogues it loaded
+        # (its `setting_changed` receiver), so the fresh .mo files are read on next use.
+        with override_settings(LOCALE_PATHS=list(settings.LOCALE_PATHS)):
+            pass
 
 
 @pytest.fixture
