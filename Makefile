@@ -10,8 +10,8 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d /root/.pyenv/versions/3.1[23]*/bin/python3 2>/dev/null) python3; do \
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v "$$p" || echo "$$p"; } && break; done)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# The production engines, as on the CI and development machines (trust auth on 127.0.0.1).
-PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/stellwand
+# PG_TEST_URL and REDIS_TEST_URL (unset by default) switch on the PostgreSQL run and the
+# scale-out tests; .ci/run sets both and STELLWAND_REQUIRE_SERVICES=1 (see tests/services.py).
 
 .PHONY: help run test lint lock demo bench messages
 
@@ -19,7 +19,7 @@ help:
 	@echo "make run    install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
 	@echo "            (make run HOST=0.0.0.0 lets phones in the room join over the network)"
 	@echo "make test   install, lint, check migrations, run every test (browser tests included;"
-	@echo "            needs PostgreSQL and Redis on 127.0.0.1 for the scale-out tests)"
+	@echo "            PG_TEST_URL and REDIS_TEST_URL add the PostgreSQL run and the scale-out tests)"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 	@echo "make messages  update the translation catalogues (de, en)"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
@@ -53,8 +53,10 @@ lint: $(VENV)/.installed
 
 test: $(VENV)/.installed $(MO) /usr/bin/chromium lint
 	$(VENV)/bin/pytest
-	@echo "The same suite on PostgreSQL:"
-	DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q --ignore=tests/scaleout
+	@$(PY) tests/services.py postgres; rc=$$?; \
+	if [ $$rc = 0 ]; then echo "The same suite on PostgreSQL ($$PG_TEST_URL):"; \
+	  DATABASE_URL="$$PG_TEST_URL" $(VENV)/bin/pytest -q --ignore=tests/scaleout; \
+	elif [ $$rc != 2 ]; then exit $$rc; fi
 	$(VENV)/bin/pytest -m e2e -p no:asyncio -W ignore::pytest.PytestConfigWarning tests/e2e
 
 messages: $(VENV)/.installed

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from tests import services
 from tests.factories import BreakoutGroupFactory, UserFactory, WorkshopFactory
 from workshop import live
 from workshop.models import BreakoutGroup, Participant, Workshop
@@ -117,6 +118,29 @@ def sent(monkeypatch) -> list[tuple[str, dict]]:
 def pytest_configure(config):
     # WhiteNoise notes that `collectstatic` has not run; static files are served from static/.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+    config.addinivalue_line(
+        "markers",
+        "services(*names): needs real PostgreSQL/Redis (PG_TEST_URL, REDIS_TEST_URL); "
+        "skipped without them, failed when STELLWAND_REQUIRE_SERVICES=1",
+    )
+
+
+_service_problems: dict[str, str | None] = {}
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("services")
+    if marker is None:
+        return
+    for service in marker.args:
+        if service not in _service_problems:
+            _service_problems[service] = services.problem(service)
+        reason = _service_problems[service]
+        if reason is None:
+            continue
+        if services.required():
+            pytest.fail(f"STELLWAND_REQUIRE_SERVICES is set, but {reason}", pytrace=False)
+        pytest.skip(f"{reason}: the tests that need {service} are skipped")
 
 
 @pytest.fixture(autouse=True)

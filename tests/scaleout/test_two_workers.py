@@ -1,8 +1,8 @@
 """The scale-out path for real: two daphne workers sharing PostgreSQL and Redis.
 
 A card posted to one worker reaches a phone connected to the other, and a retried POST sent
-to both workers at once still makes exactly one card. Needs PostgreSQL on 127.0.0.1:5432 (user
-postgres, trust) and Redis on 127.0.0.1:6379, as on the development and CI machines.
+to both workers at once still makes exactly one card. Needs PostgreSQL (`PG_TEST_URL`) and
+Redis (`REDIS_TEST_URL`); without them the module is skipped (see tests/services.py).
 """
 
 from __future__ import annotations
@@ -22,14 +22,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import redis
 import websockets
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from tests import services
 from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
-PG = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS = "redis://127.0.0.1:6379/0"
 ASGI = "workshop.asgi:application"
 
 SETUP = """
@@ -53,30 +52,31 @@ print(json.dumps({"board": group.board.pk, "keys": keys}))
 """
 
 
-def reachable() -> str | None:
-    try:
-        psycopg.connect(PG, connect_timeout=3).close()
-    except psycopg.Error as error:
-        return f"PostgreSQL on 127.0.0.1:5432: {error}"
-    try:
-        redis.Redis.from_url(REDIS, socket_timeout=3).ping()
-    except redis.RedisError as error:
-        return f"Redis on 127.0.0.1:6379: {error}"
-    return None
+pytestmark = pytest.mark.services("postgres", "redis")
+
+
+def database_url(name: str) -> str:
+    """PG_TEST_URL's server, another database on it."""
+    params = conninfo_to_dict(services.url("postgres"))
+    params["dbname"] = name
+    return "postgresql://{user}@{host}:{port}/{dbname}".format(
+        user=params.get("user", "postgres"),
+        host=params.get("host", "127.0.0.1"),
+        port=params.get("port", 5432),
+        dbname=name,
+    )
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    problem = reachable()
-    if problem:
-        pytest.fail(f"The scale-out test needs {problem}")
+    admin = make_conninfo(services.url("postgres"), dbname="postgres")
     name = f"stellwand_scaleout_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG, autocommit=True) as conn:
+    with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}",
-        "REDIS_URL": REDIS,
+        "DATABASE_URL": database_url(name),
+        "REDIS_URL": services.url("redis"),
         # Redis pub/sub ignores database numbers: a prefix of our own keeps runs apart.
         "STELLWAND_CHANNEL_PREFIX": name,
         "DJANGO_LOG_LEVEL": "WARNING",
@@ -116,7 +116,7 @@ def cluster(tmp_path_factory):
             worker.terminate()
         for worker in workers:
             worker.wait(timeout=10)
-        with psycopg.connect(PG, autocommit=True) as conn:
+        with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
