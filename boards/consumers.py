@@ -23,8 +23,6 @@ from workshop.live import Audience
 from workshop.models import Participant, Workshop
 from workshop.services import participant_for_session
 
-# Close code for a client that writes to the push-only socket (1008: policy violation).
-CLOSE_POLICY = 1008
 # Sent every STELLWAND_HEARTBEAT_SECONDS: a client that hears nothing for longer knows its
 # socket is dead (phones changing networks keep half-open sockets that look alive).
 HEARTBEAT = "<template data-heartbeat></template>"
@@ -191,7 +189,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        await self.close(code=CLOSE_POLICY)
+        await self.close(code=live.CLOSE_PUSH_ONLY)
 
     async def dispatch(self, message: dict) -> None:
         # Pushes touch no database: skip Channels' per-message hop to the sync thread

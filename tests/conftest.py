@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from tests import services
 from tests.factories import BreakoutGroupFactory, UserFactory, WorkshopFactory
+from tests.servers import Daphne, database_url, start_daphne
 from workshop import live
 from workshop.models import BreakoutGroup, Participant, Workshop
 
@@ -35,6 +36,29 @@ def compiled_catalogues() -> None:
         # (its `setting_changed` receiver), so the fresh .mo files are read on next use.
         with override_settings(LOCALE_PATHS=list(settings.LOCALE_PATHS)):
             pass
+
+
+@pytest.fixture(scope="session")
+def daphne_process(django_db_setup, tmp_path_factory) -> Iterator[Daphne]:
+    """One real daphne for the session, on the test database (SQLite file or PostgreSQL).
+
+    For behaviour that depends on the server itself (close codes, access logs, origins):
+    `WebsocketCommunicator` does not go through autobahn or daphne's logging.
+    """
+    from django.db import connection
+
+    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    server = start_daphne(
+        log, DATABASE_URL=database_url(connection.settings_dict), DJANGO_DEBUG="true"
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def daphne(transactional_db, daphne_process: Daphne) -> Daphne:
+    """The real daphne, with this test's writes committed so that it sees them."""
+    return daphne_process
 
 
 @pytest.fixture

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
+import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,3 +36,77 @@ def wait_for_port(
             return
         time.sleep(0.1)
     pytest.fail(f"nothing listened on {port} within {timeout}s:\n{told()}")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Daphne:
+    """A real daphne serving the app (`python -m workshop.serve`, as `make run` starts it)."""
+
+    port: int
+    log: Path
+    proc: subprocess.Popen
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def database_url(settings_dict: dict) -> str:
+    """The URL of a Django database (the test database, say) for a server process."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or "postgres"
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgresql://{user}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def start_daphne(log: Path, **env_overrides: str) -> Daphne:
+    """Start daphne on a free port with the given environment; return once it listens."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "STELLWAND_PUBLIC_URL"}
+        and not key.startswith("PYTEST_")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="workshop.settings",
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(env_overrides)
+    port = free_port()
+    command = [sys.executable, "-m", "workshop.serve", "-b", "127.0.0.1", "-p", str(port)]
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [*command, "workshop.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = Daphne(port=port, log=log, proc=proc)
+    try:
+        wait_for_port(port, proc, log)
+    except BaseException:
+        server.stop()
+        raise
+    return server

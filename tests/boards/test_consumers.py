@@ -12,7 +12,6 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from boards import services as board_services
-from boards.consumers import CLOSE_POLICY
 from tests.conftest import join_via_http
 from tests.factories import CardFactory, UserFactory
 from workshop import live, services
@@ -332,7 +331,7 @@ async def test_client_frame_closes_the_push_only_socket(board_a, phone_a, caplog
     await phone_snapshot(communicator)
     with caplog.at_level(logging.WARNING):
         await communicator.send_to(text_data='{"text": "Karte über den Socket"}')
-        await expect_close(communicator, CLOSE_POLICY)
+        await expect_close(communicator, live.CLOSE_PUSH_ONLY)
         await communicator.disconnect()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert not await database_sync_to_async(board_a.cards.exists)()
