@@ -31,7 +31,6 @@ from pathlib import Path
 import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
-ORIGIN = "http://127.0.0.1"
 
 
 def free_port() -> int:
@@ -127,7 +126,7 @@ async def bench_stellwand(
     sockets = [
         await websockets.connect(
             f"ws://127.0.0.1:{port}/ws/boards/{board_id}/",
-            origin=ORIGIN,
+            origin=base,
             additional_headers={"Cookie": f"sessionid={key}"},
             max_size=None,
         )

@@ -39,9 +39,14 @@ if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
 STELLWAND_PUBLIC_URL = os.environ.get("STELLWAND_PUBLIC_URL", "").rstrip("/")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-if DEBUG and os.environ.get("STELLWAND_LAN_HOST"):
-    # `make run HOST=0.0.0.0` serves the laptop's network address (see README).
-    ALLOWED_HOSTS.append(os.environ["STELLWAND_LAN_HOST"])
+if not DEBUG and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must name the server's hosts when DJANGO_DEBUG is off, not '*'."
+    )
+# Room mode (`make run HOST=0.0.0.0`): the laptop's network address, which phones reach.
+STELLWAND_LAN_HOST = os.environ.get("STELLWAND_LAN_HOST", "").strip()
+if STELLWAND_LAN_HOST and STELLWAND_LAN_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(STELLWAND_LAN_HOST)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [

@@ -20,6 +20,7 @@ from workshop.asgi import application
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = (b"origin", b"http://localhost")
+HOST = (b"host", b"localhost")
 TIMEOUT = 5
 
 
@@ -37,7 +38,7 @@ def cookie(client: Client) -> tuple[bytes, bytes]:
 
 
 def socket(path: str, client: Client | None = None, origin=ORIGIN) -> WebsocketCommunicator:
-    headers = [h for h in (origin, cookie(client) if client else None) if h]
+    headers = [h for h in (HOST, origin, cookie(client) if client else None) if h]
     return WebsocketCommunicator(application, path, headers=headers)
 
 
@@ -341,7 +342,11 @@ async def test_client_frame_closes_the_push_only_socket(board_a, phone_a, caplog
 
 
 def socket_with_language(path, client, language_header=None):
-    headers = [ORIGIN, (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())]
+    headers = [
+        ORIGIN,
+        (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()),
+        HOST,
+    ]
     if "django_language" in client.cookies:
         value = client.cookies["django_language"].value
         headers[1] = (headers[1][0], headers[1][1] + f"; django_language={value}".encode())

@@ -14,6 +14,11 @@ from workshop.services import participant_join
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def origin_of(url: str) -> str:
+    """The page a socket belongs to: the same host and port as the server."""
+    return "http" + url.removeprefix("ws").split("/ws/")[0]
+
+
 def joined_cookie(group) -> str:
     session = SessionStore()
     participant_join(session=session, workshop=group.workshop, group=group, display_name="Kim")
@@ -25,7 +30,7 @@ async def frames_until_closed(url: str, cookie: str, send: str | bytes) -> int |
     """Send one frame after the snapshot; the close code the server sent (None: no frame)."""
     async with websockets.connect(
         url,
-        origin="http://127.0.0.1",
+        origin=origin_of(url),
         additional_headers={"Cookie": cookie},
         max_size=None,
     ) as ws:

@@ -160,7 +160,7 @@ def test_a_card_posted_on_one_worker_reaches_a_phone_on_the_other(cluster):
     async def scenario() -> str:
         async with websockets.connect(
             f"ws://127.0.0.1:{port_b}/ws/boards/{board}/",
-            origin="http://127.0.0.1",
+            origin=f"http://127.0.0.1:{port_b}",
             additional_headers={"Cookie": f"sessionid={reader}"},
         ) as ws:
             assert "data-snapshot" in await asyncio.wait_for(ws.recv(), 10)

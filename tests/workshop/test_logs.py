@@ -48,7 +48,8 @@ def get(url: str) -> int:
 
 
 async def open_projector_socket(url: str) -> None:
-    async with websockets.connect(url, origin="http://127.0.0.1") as ws:
+    origin = "http" + url.removeprefix("ws").split("/ws/")[0]
+    async with websockets.connect(url, origin=origin) as ws:
         await asyncio.wait_for(ws.recv(), 10)
 
 
