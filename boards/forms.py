@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from boards.models import Board, Card, Cluster, Color
+from boards.services._common import MISSING_VERSION
 
 EMPTY_CARD = _("The card is empty. Write a few words first.")
 
@@ -33,9 +34,19 @@ class CardForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    """The version of a card its writer saw: a stale one gets a conflict, not an overwrite."""
+    """The version of a card its writer saw: a stale one gets a conflict, not an overwrite.
 
-    version = forms.IntegerField(min_value=1, required=False)
+    Required: a write that names no version would always win over a newer change.
+    """
+
+    version = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": MISSING_VERSION,
+            "invalid": MISSING_VERSION,
+            "min_value": MISSING_VERSION,
+        },
+    )
 
 
 class OwnCardForm(VersionForm):

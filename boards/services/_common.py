@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from boards.models import Board
 from workshop.text import clean_text
@@ -53,9 +53,18 @@ def card_text(text: str) -> str:
     return text
 
 
-def stale(expected: int | None, actual: int) -> bool:
-    """True when the writer saw another version than the current one."""
-    return expected is not None and expected != actual
+def check_version(expected: int | None, actual: int) -> None:
+    """A write names the version it was made on: missing is refused, an old one conflicts."""
+    if expected is None:
+        raise ValidationError(str(MISSING_VERSION))
+    if expected != actual:
+        raise Conflict(conflict_message())
+
+
+MISSING_VERSION = gettext_lazy(
+    "This change does not say which state of the wall it was made on, so it was not saved. "
+    "Please reload the page and try again."
+)
 
 
 def conflict_message() -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from boards import events
 from boards.models import Board, Card, Cluster, Color
-from boards.services._common import Conflict, bump, card_text, conflict_message, lock_board, stale
+from boards.services._common import Conflict, bump, card_text, check_version, lock_board
 from boards.services.moderation import record
 from workshop.models import Participant
 
@@ -85,13 +85,18 @@ def card_create(
     return card, True
 
 
-def _fresh_card(card_id: int, board: Board, version: int | None) -> Card:
+def _fresh_card(card_id: int, board: Board) -> Card:
     card = Card.objects.alive().filter(pk=card_id, board=board).first()
     if card is None:
         # Deleted or merged meanwhile: a stale write must never bring it back.
         raise Conflict(_("This card was removed or merged just now."))
-    if stale(version, card.version):
-        raise Conflict(conflict_message())
+    return card
+
+
+def _fresh_version(card_id: int, board: Board, version: int | None) -> Card:
+    """The card as it is now, if the writer saw this very version of it."""
+    card = _fresh_card(card_id, board)
+    check_version(version, card.version)
     return card
 
 
@@ -110,7 +115,7 @@ def card_edit(
     *,
     card: Card,
     text: str,
-    version: int | None,
+    version: int,
     user: AbstractBaseUser | None = None,
     color: str | None = None,
     kind: str | None = None,
@@ -119,7 +124,7 @@ def card_edit(
     text = card_text(text)
     with transaction.atomic():
         board = lock_board(card.board_id)
-        fresh = _fresh_card(card.pk, board, version)
+        fresh = _fresh_version(card.pk, board, version)
         before = {"text": fresh.text, "color": fresh.color, "kind": fresh.kind}
         fresh.text = text
         if user is not None and color in Color.values:
@@ -134,11 +139,11 @@ def card_edit(
     return fresh
 
 
-def card_delete(*, card: Card, version: int | None, user: AbstractBaseUser | None = None) -> None:
+def card_delete(*, card: Card, version: int, user: AbstractBaseUser | None = None) -> None:
     """Take a card off the wall. It never comes back, except by a facilitator's undo."""
     with transaction.atomic():
         board = lock_board(card.board_id)
-        fresh = _fresh_card(card.pk, board, version)
+        fresh = _fresh_version(card.pk, board, version)
         fresh.deleted_at = timezone.now()
         _save(fresh, "deleted_at")
         if user is not None:
@@ -151,7 +156,7 @@ def card_hide(*, card: Card, hidden: bool, user: AbstractBaseUser) -> Card:
     """Hide a card from participants and the projector (or show it again)."""
     with transaction.atomic():
         board = lock_board(card.board_id)
-        fresh = _fresh_card(card.pk, board, None)
+        fresh = _fresh_card(card.pk, board)
         if fresh.hidden != hidden:
             fresh.hidden = hidden
             _save(fresh, "hidden")
@@ -184,13 +189,13 @@ def card_move(
     card: Card,
     cluster: Cluster | None,
     index: int,
-    version: int | None,
+    version: int,
     user: AbstractBaseUser,
 ) -> Card:
     """Put a card into a cluster (or none) at `index`; the others make room."""
     with transaction.atomic():
         board = lock_board(card.board_id)
-        fresh = _fresh_card(card.pk, board, version)
+        fresh = _fresh_version(card.pk, board, version)
         if cluster is not None and cluster.board_id != board.pk:
             raise ValidationError(_("That cluster is on another board."))
         if cluster is not None and not Cluster.objects.filter(pk=cluster.pk).exists():
@@ -211,7 +216,7 @@ def card_merge(*, target: Card, sources: list[Card], user: AbstractBaseUser) -> 
     """Merge duplicates into `target`; it keeps their texts, and their votes follow it."""
     with transaction.atomic():
         board = lock_board(target.board_id)
-        target = _fresh_card(target.pk, board, None)
+        target = _fresh_card(target.pk, board)
         merged = []
         vote_origins: dict[str, int] = {}
         adopted: dict[str, int] = {}
@@ -221,7 +226,7 @@ def card_merge(*, target: Card, sources: list[Card], user: AbstractBaseUser) -> 
         for source in sources:
             if source.pk == target.pk:
                 continue
-            fresh = _fresh_card(source.pk, board, None)
+            fresh = _fresh_card(source.pk, board)
             if fresh.state != Card.State.PINNED:
                 raise ValidationError(_("Only cards on the wall can be merged."))
             fresh.merged_into = target

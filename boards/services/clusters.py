@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from boards import events
 from boards.models import Board, Card, Cluster
-from boards.services._common import Conflict, bump, conflict_message, lock_board, stale
+from boards.services._common import Conflict, bump, check_version, lock_board
 from boards.services.moderation import record
 from workshop.text import clean_text
 
@@ -58,7 +58,7 @@ def cluster_create(
 
 
 def cluster_rename(
-    *, cluster: Cluster, title: str, version: int | None, user: AbstractBaseUser
+    *, cluster: Cluster, title: str, version: int, user: AbstractBaseUser
 ) -> Cluster:
     """Change a cluster's heading."""
     title = _title(title)
@@ -67,8 +67,7 @@ def cluster_rename(
         fresh = Cluster.objects.filter(pk=cluster.pk).first()
         if fresh is None:
             raise Conflict(_("This cluster was dissolved just now."))
-        if stale(version, fresh.version):
-            raise Conflict(conflict_message())
+        check_version(version, fresh.version)
         record(locked, user, "cluster-rename", {"cluster": fresh.pk, "before": fresh.title})
         fresh.title = title
         fresh.version += 1

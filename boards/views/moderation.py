@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from boards import services
 from boards.events import wall_context
+from boards.forms import VersionForm
 from boards.models import Board, Card, Color
 from boards.services.voting import MAX_DOTS
 from workshop.decorators import facilitator_required
@@ -50,22 +51,23 @@ class ConfigureForm(forms.Form):
     participants_choose_color = forms.NullBooleanField(required=False)
 
 
-class MoveForm(forms.Form):
+class MoveForm(VersionForm):
     cluster = forms.IntegerField(required=False)
     index = forms.IntegerField(required=False, min_value=0)
-    version = forms.IntegerField(required=False)
 
 
-class EditForm(forms.Form):
+class EditForm(VersionForm):
     text = forms.CharField(max_length=2000)
     color = forms.ChoiceField(choices=Color.choices, required=False)
     kind = forms.ChoiceField(choices=Card.Kind.choices, required=False)
-    version = forms.IntegerField(required=False)
 
 
 class ClusterForm(forms.Form):
     title = forms.CharField(max_length=200)
-    version = forms.IntegerField(required=False)
+
+
+class ClusterRenameForm(ClusterForm, VersionForm):
+    pass
 
 
 class VotingForm(forms.Form):
@@ -80,6 +82,8 @@ def _ids(values: list[str]) -> list[int]:
 
 
 def _form_error(form: forms.Form) -> ValidationError:
+    if "version" in form.errors:
+        return ValidationError(form.errors["version"])
     return ValidationError(
         _("Please check the form: %(fields)s.") % {"fields": ", ".join(form.errors)}
     )
@@ -228,7 +232,9 @@ def card_edit(request: HttpRequest, board: Board, card_id: int) -> HttpResponse:
     card = get_object_or_404(board.cards, pk=card_id)
     form = EditForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(_("The card is empty. Write a few words first."))
+        if "text" in form.errors:
+            raise ValidationError(_("The card is empty. Write a few words first."))
+        raise _form_error(form)
     data = form.cleaned_data
     services.card_edit(
         card=card,
@@ -244,10 +250,10 @@ def card_edit(request: HttpRequest, board: Board, card_id: int) -> HttpResponse:
 @moderation_action
 def card_delete(request: HttpRequest, board: Board, card_id: int) -> HttpResponse:
     card = get_object_or_404(board.cards, pk=card_id)
-    version = request.POST.get("version", "")
-    services.card_delete(
-        card=card, version=int(version) if version.isdigit() else None, user=request.user
-    )
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    services.card_delete(card=card, version=form.cleaned_data["version"], user=request.user)
     return _done(request, board, _("The card was deleted."))
 
 
@@ -279,9 +285,11 @@ def cluster_create(request: HttpRequest, board: Board) -> HttpResponse:
 @moderation_action
 def cluster_rename(request: HttpRequest, board: Board, cluster_id: int) -> HttpResponse:
     cluster = get_object_or_404(board.clusters, pk=cluster_id)
-    form = ClusterForm(request.POST)
+    form = ClusterRenameForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(_("Give the cluster a heading."))
+        if "title" in form.errors:
+            raise ValidationError(_("Give the cluster a heading."))
+        raise _form_error(form)
     services.cluster_rename(
         cluster=cluster,
         title=form.cleaned_data["title"],

@@ -175,7 +175,9 @@ def test_every_step_is_recorded_with_its_author(board_a, facilitator, kim_card):
     services.card_hide(card=other, hidden=True, user=facilitator)
     services.card_merge(target=kim_card, sources=[other], user=facilitator)
     services.cluster_dissolve(cluster=cluster, user=facilitator)
-    services.card_delete(card=kim_card, version=None, user=facilitator)
+    services.card_delete(
+        card=kim_card, version=Card.objects.get(pk=kim_card.pk).version, user=facilitator
+    )
     steps = list(ModerationStep.objects.order_by("pk").values_list("action", "created_by"))
     assert steps == [
         (action, facilitator.pk)
@@ -200,7 +202,7 @@ def test_every_step_is_recorded_with_its_author(board_a, facilitator, kim_card):
 def test_undoing_a_new_cluster_puts_its_cards_back_where_they_were(board_a, facilitator):
     first = services.cluster_create(board=board_a, title="Erst", user=facilitator)
     card = add(board_a, "Wandert", user=facilitator)
-    services.card_move(card=card, cluster=first, index=0, version=None, user=facilitator)
+    services.card_move(card=card, cluster=first, index=0, version=1, user=facilitator)
     card.refresh_from_db()
     services.cluster_create(board=board_a, title="Dann", user=facilitator, cards=[card])
     services.moderation_undo(board=board_a, user=facilitator)
@@ -212,7 +214,7 @@ def test_undoing_a_drag_out_of_the_inbox_puts_the_card_back_in_the_inbox(
 ):
     services.board_configure(board=board_a, mode=Board.Mode.COLLECT)
     card = add(board_a, "Abgegeben", participant=ParticipantFactory(group=group_a))
-    services.card_move(card=card, cluster=None, index=0, version=None, user=facilitator)
+    services.card_move(card=card, cluster=None, index=0, version=1, user=facilitator)
     assert Card.objects.get(pk=card.pk).state == Card.State.PINNED
     services.moderation_undo(board=board_a, user=facilitator)
     assert Card.objects.get(pk=card.pk).state == Card.State.INBOX

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -115,3 +116,44 @@ def test_reveal_and_voting_from_the_wall(board_a, facilitator_client, joined_cli
     assert board_a.voting_rounds.get().dots_per_participant == 3
     assert facilitator_client.post(url("voting-close", board_a), headers=HTMX).status_code == 204
     assert board_a.voting_rounds.get().closed_at is not None
+
+
+MISSING = "nicht gespeichert"  # "…so it was not saved", in German (the site's language)
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("card-edit", {"text": "Überschrieben"}),
+        ("card-move", {"index": 0}),
+        ("card-delete", {}),
+        ("card-edit", {"text": "Überschrieben", "version": ""}),
+        ("card-move", {"index": 0, "version": "abc"}),
+    ],
+)
+def test_a_card_change_without_its_version_is_refused_and_changes_nothing(
+    board_a, facilitator_client, cards, action, data
+):
+    card = cards[2]
+    response = facilitator_client.post(url(action, board_a, card.pk), data, headers=HTMX)
+    assert response.status_code == 400
+    assert MISSING in response.content.decode()
+    stored = Card.objects.get(pk=card.pk)
+    assert (stored.text, stored.deleted_at, stored.version) == ("Drei", None, 1)
+    assert loose(board_a) == ["Eins", "Zwei", "Drei"]
+
+
+def test_renaming_a_cluster_without_its_version_is_refused(board_a, facilitator_client):
+    cluster = services.cluster_create(board=board_a, title="ÖPNV", user=board_a.workshop.created_by)
+    response = facilitator_client.post(
+        url("cluster-rename", board_a, cluster.pk), {"title": "Radwege"}, headers=HTMX
+    )
+    assert response.status_code == 400
+    assert MISSING in response.content.decode()
+    assert Cluster.objects.get(pk=cluster.pk).title == "ÖPNV"
+
+
+def test_a_service_call_without_a_version_is_refused(board_a, cards, facilitator):
+    with pytest.raises(ValidationError):
+        services.card_edit(card=cards[0], text="Ohne Stand", version=None, user=facilitator)
+    assert Card.objects.get(pk=cards[0].pk).text == "Eins"

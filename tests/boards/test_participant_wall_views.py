@@ -64,7 +64,7 @@ def test_stale_edit_is_a_conflict_with_a_readable_message(phone, board, facilita
 def test_editing_a_deleted_card_never_brings_it_back(phone, board):
     client, kim = phone
     card = own_card(board, kim)
-    services.card_delete(card=card, version=None)
+    services.card_delete(card=card, version=1)
     response = client.post(edit_url(card), {"text": "Zurück", "version": 2}, headers=HTMX)
     assert response.status_code == 409
     assert not Card.objects.alive().filter(pk=card.pk).exists()
@@ -197,3 +197,15 @@ def test_participant_snapshot_is_the_wall_and_the_personal_element(phone, board,
     assert 'data-voting="open"' in body
     assert f'data-target="card-{card.pk}"' in body
     assert "data-dots-left-line" in body
+
+
+@pytest.mark.parametrize("endpoint", ["edit", "delete"])
+def test_an_own_card_change_without_its_version_is_refused(phone, board, endpoint):
+    client, kim = phone
+    card = own_card(board, kim)
+    target = edit_url(card) if endpoint == "edit" else delete_url(card)
+    response = client.post(target, {"text": "Ohne Stand"}, headers=HTMX)
+    assert response.status_code == 400
+    assert "does not say which state of the wall" in response.content.decode()
+    stored = Card.objects.get(pk=card.pk)
+    assert (stored.text, stored.deleted_at) == ("Mehr Sitzbänke", None)

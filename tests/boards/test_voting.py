@@ -153,7 +153,7 @@ def test_closed_round_takes_no_dots(board_a, facilitator, kim):
 def test_dots_only_on_cards_on_this_wall(board_a, board_b, facilitator, kim):
     hidden, deleted, foreign = add(board_a, "Versteckt"), add(board_a, "Weg"), add(board_b, "Dort")
     services.card_hide(card=hidden, hidden=True, user=facilitator)
-    services.card_delete(card=deleted, version=None)
+    services.card_delete(card=deleted, version=1)
     foreign_cluster = services.cluster_create(board=board_b, title="Dort", user=facilitator)
     secret_board = fresh(board_a)
     services.board_configure(board=secret_board, mode=Board.Mode.HIDDEN)
@@ -250,7 +250,7 @@ def test_ranking_leaves_out_cards_taken_off_the_wall(board_a, facilitator, kim):
     cast(voting, kim, kept)
     cast(voting, kim, gone)
     cast(voting, kim, gone)
-    services.card_delete(card=gone, version=None, user=facilitator)
+    services.card_delete(card=gone, version=fresh(gone).version, user=facilitator)
     result = services.ranking(fresh(voting))
     assert [(c.text, n) for c, n in result.cards] == [("Bleibt", 1)]
     # The cluster's sum is what the wall still shows: its cards' dots and its own.
@@ -345,7 +345,7 @@ def test_a_deleted_card_gives_its_dots_back(board_a, facilitator, kim):
     voting = start(board_a, facilitator, dots_per_participant=2)
     cast(voting, kim, first)
     assert cast(voting, kim, second) == 0
-    services.card_delete(card=first, version=None, user=facilitator)
+    services.card_delete(card=first, version=1, user=facilitator)
     assert personal_context(fresh(board_a), kim)["dots_left"] == 1
     assert cast(voting, kim, second) == 0  # the freed dot can be placed again
 
