@@ -165,9 +165,16 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if access is None:
             await self.close()
             return
-        for group in access.groups:
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.joined.append(group)
+        try:
+            for group in access.groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.joined.append(group)
+        except Exception as error:
+            # Redis is down: say so cleanly; the page retries with backoff ("reconnecting").
+            live.health.failed(error)
+            await self.accept()
+            await self.close(code=live.CLOSE_TRY_AGAIN)
+            return
         await self.accept()
         # After joining the groups: a change committed meanwhile is in the snapshot or
         # arrives afterwards with a newer revision; the client drops what it already has.
@@ -186,7 +193,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
             with contextlib.suppress(asyncio.CancelledError):
                 await self.heartbeat
         for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception as error:  # Redis down: its subscriptions are gone anyway
+                live.health.failed(error)
+                break
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.close(code=live.CLOSE_PUSH_ONLY)

@@ -116,11 +116,11 @@ def wall_html(board: Board, audience: Audience, *, snapshot: bool = True) -> str
 
 def personal_context(board: Board, participant: Participant) -> dict[str, object]:
     """What only this participant sees: their not-yet-public cards and their dots."""
-    own = list(
-        board.cards.alive()
-        .filter(author=participant, state__in=[Card.State.SECRET, Card.State.INBOX])
-        .order_by("created_at", "pk")
-    )
+    mine = list(board.cards.alive().filter(author=participant).order_by("created_at", "pk"))
+    own = [c for c in mine if c.state in (Card.State.SECRET, Card.State.INBOX)]
+    # Their cards on the wall, by id and client id: the wall is the same for everyone and
+    # cannot say whose a card is; this element, pushed to its author alone, can.
+    shown = [c for c in mine if c.state == Card.State.PINNED and not c.hidden]
     voting = board.voting_rounds.filter(closed_at=None).first()
     my_votes: dict[str, int] = {}
     left = 0
@@ -136,6 +136,8 @@ def personal_context(board: Board, participant: Participant) -> dict[str, object
         "board": board,
         "participant": participant,
         "own_cards": own,
+        "own_ids": ",".join(str(c.pk) for c in shown),
+        "own_uuids": ",".join(str(c.client_uuid) for c in shown),
         "voting": voting,
         "my_votes": my_votes,
         "dots_left": left,

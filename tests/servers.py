@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,3 +115,58 @@ def start_daphne(log: Path, **env_overrides: str) -> Daphne:
         server.stop()
         raise
     return server
+
+
+def poster(port: int, board: int, key: str):
+    """A phone's HTTP side on one server: returns post(text, client_uuid) -> status."""
+    base = f"http://127.0.0.1:{port}"
+    request = urllib.request.Request(f"{base}/b/{board}/", headers={"Cookie": f"sessionid={key}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        page = response.read().decode()
+        cookie = response.headers.get_all("Set-Cookie") or []
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    csrf = next(c.split(";")[0].split("=", 1)[1] for c in cookie if c.startswith("csrftoken="))
+
+    def post(text: str, client_uuid: str) -> int:
+        body = urllib.parse.urlencode({"text": text, "client_uuid": client_uuid}).encode()
+        req = urllib.request.Request(
+            f"{base}/b/{board}/cards/",
+            data=body,
+            headers={
+                "Cookie": f"sessionid={key}; csrftoken={csrf}",
+                "X-CSRFToken": token,
+                "HX-Request": "true",
+            },
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=20) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    return post
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, to stop and start (never the machine's shared one)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary, "redis-server is not installed"
+        options = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        self.proc = subprocess.Popen(
+            [binary, *options, "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, self.proc)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None

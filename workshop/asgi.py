@@ -11,11 +11,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from boards.routing import websocket_urlpatterns  # noqa: E402
+from workshop.live import TryAgainWhenLayerDown  # noqa: E402
 from workshop.origins import OriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": OriginValidator(
+            AuthMiddlewareStack(TryAgainWhenLayerDown(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -7,6 +7,8 @@ Group names are built here from server-side ids only. Sends are registered with
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -34,6 +36,8 @@ CLOSE_GROUP_REMOVED = 4004
 # The socket is push-only: a client that sends a frame is closed (the 4000 range, because
 # autobahn refuses 1008 from an application and turns it into 1011 with a traceback).
 CLOSE_PUSH_ONLY = 4008
+# The channel layer (Redis) is unreachable: the client retries with backoff ("reconnecting").
+CLOSE_TRY_AGAIN = 4013
 
 
 def languages() -> list[str]:
@@ -67,15 +71,77 @@ def facilitator_group(workshop_id: int, user_id: int) -> str:
     return f"workshop.{workshop_id}.user.{user_id}"
 
 
+class LayerHealth:
+    """Whether the channel layer answers: one log line when it stops, one when it is back.
+
+    While it is down, pushes are skipped for a moment after each failure instead of each
+    write waiting for Redis again: writes are stored either way, and every client resyncs
+    from its revision when its socket is back.
+    """
+
+    RETRY_SECONDS = 2.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.down_since: float | None = None
+        self._next_try = 0.0
+
+    @property
+    def is_down(self) -> bool:
+        return self.down_since is not None
+
+    def should_try(self) -> bool:
+        return self.down_since is None or time.monotonic() >= self._next_try
+
+    def failed(self, error: BaseException, *, pause_pushes: bool = False) -> None:
+        with self._lock:
+            first = self.down_since is None
+            if first:
+                self.down_since = time.monotonic()
+            if pause_pushes:
+                self._next_try = time.monotonic() + self.RETRY_SECONDS
+        if first:
+            logger.warning(
+                "The channel layer is unreachable (%s: %s). Writes are still stored; live "
+                "updates pause until it is back.",
+                type(error).__name__,
+                error,
+            )
+
+    def ok(self) -> None:
+        """A push went through (subscribing is no proof: a known group needs no Redis call)."""
+        with self._lock:
+            since, self.down_since = self.down_since, None
+        if since is not None:
+            logger.warning(
+                "The channel layer is back after %.0f s; clients resync.", time.monotonic() - since
+            )
+
+
+health = LayerHealth()
+
+
 def _group_send(group: str, message: dict[str, object]) -> None:
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not health.should_try():
         return
     try:
         async_to_sync(layer.group_send)(group, message)
-    except Exception:
+    except Exception as error:
         # The write is committed; clients resync on reconnect. Never fail the request.
-        logger.exception("live push to %s failed", group)
+        health.failed(error, pause_pushes=True)
+    else:
+        health.ok()
+
+
+class QuietLayerErrors(logging.Filter):
+    """channels_redis logs a traceback a second while Redis is down: count it as the outage."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            health.failed(record.exc_info[1])
+            return False
+        return True
 
 
 def send_html_on_commit(render: Callable[[], dict[str, str]]) -> None:
@@ -103,3 +169,39 @@ def close_on_commit(groups: list[str], code: int) -> None:
             _group_send(group, {"type": "socket.close", "code": code})
 
     transaction.on_commit(push)
+
+
+def _layer_errors() -> tuple[type[BaseException], ...]:
+    from redis.exceptions import RedisError
+
+    return (RedisError, OSError, TimeoutError)
+
+
+class TryAgainWhenLayerDown:
+    """ASGI middleware for sockets: a consumer that cannot reach the channel layer before it
+    has answered the handshake (Channels subscribes its channel first) gets a clean close
+    with CLOSE_TRY_AGAIN instead of an HTTP 500 and a traceback."""
+
+    def __init__(self, application) -> None:
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await self.application(scope, receive, send)
+        answered = False
+
+        async def watched_send(message):
+            nonlocal answered
+            answered = True
+            await send(message)
+
+        try:
+            return await self.application(scope, receive, watched_send)
+        except _layer_errors() as error:
+            if answered:
+                raise
+            health.failed(error)
+            await receive()  # websocket.connect
+            await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
+            return None

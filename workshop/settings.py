@@ -200,13 +200,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_secrets": {"()": "workshop.logs.MaskSecrets"}},
+    "filters": {
+        "mask_secrets": {"()": "workshop.logs.MaskSecrets"},
+        "quiet_layer": {"()": "workshop.live.QuietLayerErrors"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's default handler for "django" prints unfiltered: ours replaces it.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "daphne": {"level": "WARNING"},
+        # A Redis outage is one line (workshop.live.health), not a traceback a second.
+        "channels_redis.pubsub": {"filters": ["quiet_layer"]},
+        "channels_redis.core": {"filters": ["quiet_layer"]},
         "django.channels.server": {"level": "WARNING"},
     },
 }

@@ -5,6 +5,8 @@ Views and commands import from here; the modules below hold one subject each.
 
 from boards.services._common import Conflict
 from boards.services.cards import (
+    CardGone,
+    ClientIdTaken,
     board_configure,
     card_create,
     card_delete,
@@ -37,6 +39,8 @@ from boards.services.voting import (
 )
 
 __all__ = [
+    "CardGone",
+    "ClientIdTaken",
     "Conflict",
     "GroupSpec",
     "Ranking",

@@ -36,6 +36,31 @@ def _state_for_new_card(board: Board, participant: Participant | None) -> str:
     }[board.mode]
 
 
+class CardGone(Conflict):
+    """A retried card of one's own that the facilitators took off the wall meanwhile."""
+
+
+class ClientIdTaken(Conflict):
+    """Another author's card carries this client id: nothing of it is handed out."""
+
+
+def _replayed(card: Card, participant: Participant | None, user: AbstractBaseUser | None) -> Card:
+    """A retry of the same card: only its author gets it back, and only while it is there."""
+    if participant is not None:
+        own = card.author_id == participant.pk
+    else:
+        own = card.author_id is None and card.author_user_id == (user.pk if user else None)
+    if not own:
+        raise ClientIdTaken(_("This card could not be pinned. Please write it again."))
+    if card.deleted_at is not None:
+        raise CardGone(_("The facilitators have taken this card off the wall."))
+    if card.merged_into_id is not None:
+        raise CardGone(_("The facilitators have merged this card with a similar one."))
+    if card.hidden:
+        raise CardGone(_("The facilitators have hidden this card."))
+    return card
+
+
 def card_create(
     *,
     board: Board,
@@ -46,13 +71,14 @@ def card_create(
     color: str = "",
     kind: str = Card.Kind.NORMAL,
 ) -> tuple[Card, bool]:
-    """Add a card as the board's mode says. A retry with the same `client_uuid` returns it."""
+    """Add a card as the board's mode says. Its author's retry with the same `client_uuid`
+    returns it; anyone else's is a conflict that reveals nothing."""
     text = card_text(text)
     with transaction.atomic():
         locked = lock_board(board.pk)
         existing = Card.objects.filter(board=locked, client_uuid=client_uuid).first()
         if existing is not None:
-            return existing, False
+            return _replayed(existing, participant, user), False
         if participant is not None and locked.locked:
             raise ValidationError(_("The board is locked. Cards can no longer be added."))
         may_choose = participant is None or locked.participants_choose_color
@@ -73,14 +99,17 @@ def card_create(
                 )
         except IntegrityError:
             # The unique constraint, not the check above, is what forbids a second card.
-            return Card.objects.get(board=locked, client_uuid=client_uuid), False
+            existing = Card.objects.get(board=locked, client_uuid=client_uuid)
+            return _replayed(existing, participant, user), False
         rev = bump(locked)
         if card.state == Card.State.PINNED:
             events.card_created(card, rev)
         else:
             # Only its author sees it; everybody else sees the count change.
             events.board_changed(locked.pk)
-            events.personal_changed(locked.pk, participant.pk)  # type: ignore[union-attr]
+        if participant is not None:
+            # Their own element lists their cards: that is how their phone knows them.
+            events.personal_changed(locked.pk, participant.pk)
     board.rev = locked.rev
     return card, True
 

@@ -105,7 +105,7 @@ def card_post(request: HttpRequest, board_id: int) -> HttpResponse:
         context = {"error": _refusal(board)}
         return render(request, "boards/board.html#card-error", context, status=403)
     form = CardForm(request.POST)
-    error = None
+    error, status, drop = None, 400, False
     if form.is_valid():
         try:
             card, _created = services.card_create(
@@ -114,22 +114,29 @@ def card_post(request: HttpRequest, board_id: int) -> HttpResponse:
                 user=request.user if participant is None else None,
                 **form.cleaned_data,
             )
+        except services.Conflict as exc:
+            # Theirs but taken off the wall meanwhile: the phone drops it from its outbox.
+            # Another author's client id: nothing of that card, and the text goes back.
+            error, status, drop = exc.message, 409, isinstance(exc, services.CardGone)
         except ValidationError as exc:
             error = exc.messages[0]
     else:
         error = next(iter(form.errors.values()))[0]
     if error is not None:
         if request.htmx:
-            return render(request, "boards/board.html#card-error", {"error": error}, status=400)
+            context = {"error": error, "drop": drop}
+            return render(request, "boards/board.html#card-error", context, status=status)
         context = _page_context(board, participant, form) | {"error": error}
-        return render(request, "boards/board.html", context, status=400)
+        return render(request, "boards/board.html", context, status=status)
     if not request.htmx:
         return redirect("board", board_id=board.pk)
-    if card.state != card.State.PINNED and participant is not None:
-        # Hidden or handed in: the answer is what only the author sees.
-        return HttpResponse(personal_html(board, participant))
+    # The author's own element comes along: it says which cards on the wall are theirs.
+    personal = personal_html(board, participant) if participant is not None else ""
+    if card.state != card.State.PINNED:
+        return HttpResponse(personal)  # hidden or handed in: only the author sees it
     context = {"card": card, "board": board, "audience": "participants"}
-    return render(request, "boards/_wall.html#card", context)
+    html = render(request, "boards/_wall.html#card", context).content.decode()
+    return HttpResponse(html + personal)
 
 
 def board_snapshot(request: HttpRequest, board_id: int) -> HttpResponse:

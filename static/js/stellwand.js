@@ -71,24 +71,25 @@
   }
 
   /* Keep one element per card id (the author's POST response and the push may both
-   * arrive), drop pending copies the server has confirmed, and mark this phone's cards. */
+   * arrive), drop pending copies the server has confirmed, and mark this person's cards.
+   * The wall is the same for everyone; #board-N-me, which only its owner receives, lists
+   * the ids of their cards on the wall and the client ids of everything they sent. */
   function tidy() {
     var seen = {};
-    var composer = document.querySelector("[data-composer]");
-    var mine = composer ? store(mineKey(composer)) : [];
+    var me = document.querySelector("[data-personal]");
+    var ownIds = me ? (me.dataset.ownCards || "").split(",") : [];
+    var sent = me ? (me.dataset.ownUuids || "").split(",") : [];
+    if (me) me.querySelectorAll("[data-own-card]").forEach(function (el) { sent.push(el.dataset.uuid); });
     document.querySelectorAll("[data-card]").forEach(function (el) {
       if (seen[el.id]) { el.remove(); return; }
       seen[el.id] = true;
-      if (mine.indexOf(el.dataset.uuid) >= 0) {
-        el.classList.add("card--mine");
-        var tools = el.querySelector("[data-own-tools]");
-        if (tools) tools.hidden = false;
-      }
+      var mine = ownIds.indexOf(el.dataset.cardId) >= 0;
+      el.classList.toggle("card--mine", mine);
+      var tools = el.querySelector("[data-own-tools]");
+      if (tools) tools.hidden = !mine;
     });
-    // A hidden or handed-in card comes back in #board-N-me, not on the wall.
     document.querySelectorAll("[data-pending-list] [data-card-uuid]").forEach(function (el) {
-      var uuid = el.dataset.cardUuid;
-      if (document.querySelector('[data-card][data-uuid="' + uuid + '"], [data-own-card][data-uuid="' + uuid + '"]')) el.remove();
+      if (sent.indexOf(el.dataset.cardUuid) >= 0) el.remove();
     });
     boardState();
     decorateVotes();
@@ -98,9 +99,10 @@
 
   // `latest` is the newest socket the extension made: events of older sockets are stale.
   var live = {
-    wrapper: null, latest: null, open: false, stopped: false,
+    wrapper: null, latest: null, open: false, stopped: false, retries: 0,
     syncing: {}, maxSeen: {}, lastMessage: Date.now(),
   };
+  var TRY_AGAIN = 4013;  // the server cannot reach its channel layer (Redis) right now
 
   function hookSocketFactory() {
     var make = htmx.createWebSocket;
@@ -169,6 +171,9 @@
 
   document.addEventListener("htmx:wsBeforeMessage", function (e) {
     live.lastMessage = Date.now();
+    // Live once the server speaks (its snapshot comes first), not when the socket opens:
+    // a server that cannot reach its channel layer opens and closes at once.
+    if (live.retries || !live.confirmed) { live.retries = 0; live.confirmed = true; setStatus("live", t("live")); }
     var message = e.detail.message;
     if (message.indexOf("data-heartbeat") >= 0 && message.length < 100) { e.preventDefault(); return; }
     var frag = parse(message);
@@ -195,8 +200,8 @@
     if (live.latest && e.detail.event.target !== live.latest) return;
     live.wrapper = e.detail.socketWrapper;
     live.open = true;
+    live.confirmed = false;
     live.lastMessage = Date.now();
-    setStatus("live", t("live"));
     flushPending();
   });
 
@@ -212,6 +217,14 @@
       document.querySelectorAll("[data-composer] textarea, [data-composer] button").forEach(function (el) { el.disabled = true; });
       var joinUrl = document.querySelector("[data-join-url]");
       if (code === 4004 && joinUrl) setTimeout(function () { location.assign(joinUrl.dataset.joinUrl); }, 2500);
+      return;
+    }
+    if (code === TRY_AGAIN) {
+      // Back off: 1, 2, 4 … 30 s, with jitter, so a room of phones does not retry at once.
+      live.retries += 1;
+      setStatus("reconnecting", t("reconnecting"));
+      var delay = Math.min(30000, 1000 * Math.pow(2, live.retries - 1));
+      setTimeout(reconnect, delay * (0.5 + Math.random() / 2));
       return;
     }
     setStatus("offline", t("offline"));
@@ -239,14 +252,8 @@
   /* ---- composing cards: sent exactly once, kept while offline ---- */
 
   function pendingKey(form) { return "stellwand.pending." + form.dataset.boardId; }
-  function mineKey(form) { return "stellwand.mine." + form.dataset.boardId; }
   var sending = {};
   var flushing = false;
-
-  function rememberMine(form, id) {
-    var mine = store(mineKey(form));
-    if (mine.indexOf(id) < 0) store(mineKey(form), mine.concat([id]).slice(-500));
-  }
 
   function renderPending(form) {
     var list = document.querySelector("[data-pending-list]");
@@ -312,9 +319,13 @@
         var me = answer.querySelector("[data-personal]");
         if (me) swapIn(me);
         tidy();
-        var shown = document.querySelector('[data-card][data-uuid="' + item.uuid + '"], [data-own-card][data-uuid="' + item.uuid + '"]');
+        var shown = (card && document.getElementById(card.id)) || document.querySelector('[data-own-card][data-uuid="' + item.uuid + '"]');
         if (shown) shown.scrollIntoView({ block: "nearest" });
-      } else if ((res.status === 400 || res.status === 413) && message) {
+      } else if (res.status === 409 && message && message.hasAttribute("data-drop")) {
+        // Sent before, and taken off the wall by the facilitators since: nothing to resend.
+        update(form, item.uuid, function () { return null; });
+        showError(form, message.textContent);
+      } else if ((res.status === 400 || res.status === 409 || res.status === 413) && message) {
         // Refused for good (empty, too long): give the text back to its author if the
         // field is free, else keep it visible with the reason. Never drop it silently.
         var input = form.querySelector("textarea");
@@ -380,7 +391,6 @@
       if (!text) { showError(form, form.dataset.emptyMessage || ""); input.focus(); return; }
       var picked = form.querySelector('input[name="color"]:checked');
       var item = { uuid: uuid4(), text: text, color: picked ? picked.value : "" };
-      rememberMine(form, item.uuid);
       store(pendingKey(form), store(pendingKey(form)).concat([item]));
       input.value = "";
       updateCount(form);

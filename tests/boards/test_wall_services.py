@@ -51,7 +51,11 @@ def test_open_mode_card_is_pinned_and_pushed_to_every_wall(
     pushed = board_pushes(sent, board_a)
     assert len(pushed) == PUSHES_PER_CHANGE
     assert all("Busse im Zehn-Minuten-Takt" in html for _group, html in pushed)
-    assert personal_pushes(sent) == {}
+    # Kim's own element learns the card is Kim's (by id, without its text).
+    own = personal_pushes(sent)
+    assert list(own) == [kim.pk]
+    assert all(f'data-own-cards="{card.pk}"' in html for html in own[kim.pk])
+    assert not any("Busse" in html for html in own[kim.pk])
     assert rev(board_a) == 1
 
 

@@ -11,12 +11,8 @@ import asyncio
 import concurrent.futures
 import json
 import os
-import re
 import subprocess
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -26,7 +22,7 @@ import websockets
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tests import services
-from tests.servers import free_port, wait_for_port
+from tests.servers import free_port, poster, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ASGI = "workshop.asgi:application"
@@ -118,36 +114,6 @@ def cluster(tmp_path_factory):
             worker.wait(timeout=10)
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def poster(port: int, board: int, key: str):
-    """A phone's HTTP side on one worker: returns post(text, client_uuid) -> status."""
-    base = f"http://127.0.0.1:{port}"
-    request = urllib.request.Request(f"{base}/b/{board}/", headers={"Cookie": f"sessionid={key}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        page = response.read().decode()
-        cookie = response.headers.get_all("Set-Cookie") or []
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    csrf = next(c.split(";")[0].split("=", 1)[1] for c in cookie if c.startswith("csrftoken="))
-
-    def post(text: str, client_uuid: str) -> int:
-        body = urllib.parse.urlencode({"text": text, "client_uuid": client_uuid}).encode()
-        req = urllib.request.Request(
-            f"{base}/b/{board}/cards/",
-            data=body,
-            headers={
-                "Cookie": f"sessionid={key}; csrftoken={csrf}",
-                "X-CSRFToken": token,
-                "HX-Request": "true",
-            },
-        )
-        try:
-            with urllib.request.urlopen(req, timeout=20) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    return post
 
 
 def test_a_card_posted_on_one_worker_reaches_a_phone_on_the_other(cluster):
