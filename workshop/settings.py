@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from workshop.headers import add_static_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -158,6 +160,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# WhiteNoise answers before the middleware: it sets the security headers on static files.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_headers
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
