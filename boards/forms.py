@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from boards.models import Board, Card, Cluster, Color
 from boards.services._common import MISSING_VERSION
+from workshop.forms import VisibleCharField
 
 EMPTY_CARD = _("The card is empty. Write a few words first.")
 
 
 class CardForm(forms.Form):
     # Length is checked in the service, so every way in gets the same message.
-    text = forms.CharField(
+    text = VisibleCharField(
         label=_("Your idea"), max_length=2000, error_messages={"required": EMPTY_CARD}
     )
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
@@ -52,7 +53,7 @@ class VersionForm(forms.Form):
 class OwnCardForm(VersionForm):
     """An author's change to their own card."""
 
-    text = forms.CharField(
+    text = VisibleCharField(
         label=_("Your idea"), max_length=2000, error_messages={"required": EMPTY_CARD}
     )
 

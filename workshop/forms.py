@@ -4,6 +4,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workshop.models import BreakoutGroup, Workshop
+from workshop.text import clean_text
+
+
+class VisibleCharField(forms.CharField):
+    """Text as it will be stored (workshop.text.clean_text): a value of only zero-width,
+    combining or blank characters is empty, so `required` refuses it with its message."""
+
+    multiline = False
+
+    def to_python(self, value: object) -> str:
+        text = super().to_python(value)
+        return clean_text(text, multiline=self.multiline) if text else text
+
+
+class VisibleTextField(VisibleCharField):
+    multiline = True
 
 
 class JoinCodeForm(forms.Form):
@@ -23,7 +39,7 @@ class JoinCodeForm(forms.Form):
 
 
 class JoinForm(forms.Form):
-    display_name = forms.CharField(
+    display_name = VisibleCharField(
         label=_("Your name (optional)"),
         max_length=40,
         required=False,
@@ -51,6 +67,12 @@ class WorkshopForm(forms.ModelForm):
     class Meta:
         model = Workshop
         fields = ["title", "subtitle", "date", "place", "description"]
+        field_classes = {
+            "title": VisibleCharField,
+            "subtitle": VisibleCharField,
+            "place": VisibleCharField,
+            "description": VisibleTextField,
+        }
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -58,8 +80,12 @@ class WorkshopForm(forms.ModelForm):
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(label=_("Group name"), max_length=80)
-    question = forms.CharField(label=_("Guiding question"), max_length=300, required=False)
+    name = VisibleCharField(
+        label=_("Group name"),
+        max_length=80,
+        error_messages={"required": _("Please give the group a name.")},
+    )
+    question = VisibleCharField(label=_("Guiding question"), max_length=300, required=False)
 
 
 # One required row and one optional: an extra row left empty is skipped, not an error

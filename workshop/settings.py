@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
             ],
+            "builtins": ["workshop.templatetags.usertext"],
         },
     },
 ]

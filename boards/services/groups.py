@@ -34,9 +34,16 @@ def _group_name_taken(workshop: Workshop, name: str, exclude_pk: int | None = No
     return any(taken.casefold() == name.casefold() for taken in names)
 
 
+def _group_name(name: str) -> str:
+    name = clean_text(name)
+    if not name:
+        raise ValidationError(_("Please give the group a name."))
+    return name
+
+
 def group_create(*, workshop: Workshop, name: str, question: str = "") -> BreakoutGroup:
     """Add a breakout group with its own board."""
-    name = clean_text(name)
+    name = _group_name(name)
     if _group_name_taken(workshop, name):
         raise ValidationError(_("There is already a group called “%(name)s”.") % {"name": name})
     with transaction.atomic():
@@ -59,7 +66,7 @@ def group_create(*, workshop: Workshop, name: str, question: str = "") -> Breako
 
 def group_update(*, group: BreakoutGroup, name: str, question: str) -> BreakoutGroup:
     """Rename a group or change its guiding question; every screen of its board follows."""
-    name = clean_text(name)
+    name = _group_name(name)
     if _group_name_taken(group.workshop, name, exclude_pk=group.pk):
         raise ValidationError(_("There is already a group called “%(name)s”.") % {"name": name})
     with transaction.atomic():

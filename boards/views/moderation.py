@@ -24,6 +24,7 @@ from boards.forms import VersionForm
 from boards.models import Board, Card, Color
 from boards.services.voting import MAX_DOTS
 from workshop.decorators import facilitator_required
+from workshop.forms import VisibleCharField
 from workshop.live import Audience
 from workshop.models import Workshop
 
@@ -57,13 +58,13 @@ class MoveForm(VersionForm):
 
 
 class EditForm(VersionForm):
-    text = forms.CharField(max_length=2000)
+    text = VisibleCharField(max_length=2000)
     color = forms.ChoiceField(choices=Color.choices, required=False)
     kind = forms.ChoiceField(choices=Card.Kind.choices, required=False)
 
 
 class ClusterForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = VisibleCharField(max_length=200)
 
 
 class ClusterRenameForm(ClusterForm, VersionForm):

@@ -312,6 +312,18 @@ def test_join_code_renew(workshop):
         ("a\u0308", "ä"),  # NFC
         ("\x85\x9f", ""),
         ("lone \ud800 surrogate", "lone surrogate"),
+        # Nothing visible is empty: zero-width, combining marks alone, fillers.
+        ("\u200b\u200c\u200d\u2060\ufeff", ""),
+        ("\u0301\u0308\u20dd", ""),
+        ("\u3164\u2800 \u115f", ""),
+        ("\u202e\u2066", ""),
+        ("\u200bIdee\u200d", "Idee"),
+        # Bidi overrides and isolates are removed, marks inside the text stay.
+        ("\u202eexe.png", "exe.png"),
+        ("\u2066Kim\u2069 schreibt", "Kim schreibt"),
+        ("Familie 👨\u200d👩\u200d👧", "Familie 👨\u200d👩\u200d👧"),
+        ("Liebe ❤\ufe0f", "Liebe ❤\ufe0f"),
+        ("Cafe\u0301", "Café"),
     ],
 )
 def test_clean_text(raw, expected):
