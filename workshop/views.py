@@ -3,19 +3,48 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from workshop import services
 from workshop.decorators import facilitator_required
 from workshop.forms import FacilitatorAddForm, JoinCodeForm, WorkshopForm
 from workshop.models import Workshop
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    """413 for a body over the upload limit: the phone shows it and does not resend."""
+    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    message = _(
+        "That was too much at once (at most %(limit)s). Please shorten your text and try again."
+    ) % {"limit": limit}
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("home")
+    template = "413.html#message" if request.headers.get("HX-Request") else "413.html"
+    return render(request, template, {"message": message, "back": back}, status=413)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: a body too big to read (one without a Content-Length) is 413 too."""
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return too_large(request)
+    return defaults.bad_request(request, exception)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -236,13 +236,30 @@ def test_control_characters_in_card_are_removed(group_a, joined_client):
     assert Card.objects.get().text == "Idee mit Glocke"
 
 
-def test_oversized_body_is_refused_and_nothing_stored(group_a, joined_client):
+def test_oversized_body_is_413_with_a_message_for_the_phone_and_nothing_stored(
+    group_a, joined_client
+):
     client, _participant = joined_client(group_a)
     response = client.post(
         reverse("card-post", args=[group_a.board.pk]), card_data("z" * 70_000), headers=HTMX
     )
-    assert response.status_code in {400, 413}
+    assert response.status_code == 413
+    body = text(response)
+    # The composer's error element: the phone shows it and stops resending that card.
+    assert body.startswith('<p id="composer-error"')
+    assert "data-composer-error" in body
+    assert "Das war zu viel auf einmal (höchstens 64,0" in body
     assert not Card.objects.exists()
+
+
+def test_oversized_form_post_without_htmx_is_a_page_in_english_for_english_readers(
+    group_a, joined_client
+):
+    client, _participant = joined_client(group_a, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("card-post", args=[group_a.board.pk]), card_data("z" * 70_000))
+    assert response.status_code == 413
+    assert "That was too much at once (at most 64.0" in text(response)
+    assert "<html" in text(response)
 
 
 def test_card_post_without_csrf_token_is_403(group_a, joined_client):
