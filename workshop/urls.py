@@ -52,6 +52,11 @@ facilitator_patterns = [
     path("<int:workshop_id>/boards/<int:board_id>/undo/", moderation.undo, name="undo"),
     path("<int:workshop_id>/boards/<int:board_id>/merge/", moderation.merge, name="merge"),
     path(
+        "<int:workshop_id>/boards/<int:board_id>/cards/add/",
+        moderation.card_add,
+        name="card-add",
+    ),
+    path(
         "<int:workshop_id>/boards/<int:board_id>/cards/<int:card_id>/move/",
         moderation.card_move,
         name="card-move",

@@ -70,10 +70,14 @@ def card_create(
     user: AbstractBaseUser | None = None,
     color: str = "",
     kind: str = Card.Kind.NORMAL,
+    cluster: Cluster | None = None,
 ) -> tuple[Card, bool]:
     """Add a card as the board's mode says. Its author's retry with the same `client_uuid`
-    returns it; anyone else's is a conflict that reveals nothing."""
+    returns it; anyone else's is a conflict that reveals nothing. Facilitators write any
+    kind (a heading card, an oval) straight into a cluster, or loose."""
     text = card_text(text)
+    if cluster is not None and (user is None or participant is not None):
+        raise ValidationError(_("Only the facilitators pin cards straight into a cluster."))
     with transaction.atomic():
         locked = lock_board(board.pk)
         existing = Card.objects.filter(board=locked, client_uuid=client_uuid).first()
@@ -84,6 +88,8 @@ def card_create(
         may_choose = participant is None or locked.participants_choose_color
         if color not in Color.values or not may_choose:
             color = locked.card_color
+        if cluster is not None and not locked.clusters.filter(pk=cluster.pk).exists():
+            raise Conflict(_("This cluster was dissolved just now."))
         try:
             with transaction.atomic():
                 card = Card.objects.create(
@@ -93,16 +99,21 @@ def card_create(
                     author=participant,
                     author_user=user,
                     color=color,
-                    kind=kind if user is not None else Card.Kind.NORMAL,
+                    kind=kind if user is not None and kind in Card.Kind.values else "card",
                     state=_state_for_new_card(locked, participant),
-                    position=_next_position(locked, None),
+                    cluster=cluster,
+                    position=_next_position(locked, cluster),
                 )
         except IntegrityError:
             # The unique constraint, not the check above, is what forbids a second card.
             existing = Card.objects.get(board=locked, client_uuid=client_uuid)
             return _replayed(existing, participant, user), False
+        if user is not None and participant is None:
+            record(locked, user, "create", {"card": card.pk})
         rev = bump(locked)
-        if card.state == Card.State.PINNED:
+        if cluster is not None:
+            events.board_changed(locked.pk)  # into a cluster: the whole wall, in one push
+        elif card.state == Card.State.PINNED:
             events.card_created(card, rev)
         else:
             # Only its author sees it; everybody else sees the count change.

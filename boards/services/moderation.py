@@ -38,6 +38,9 @@ def _undo(step: ModerationStep) -> None:
             _restore_card(data["card"], **data["before"])
         case "delete":
             _restore_card(data["card"], deleted_at=None)
+        case "create":
+            # Written by a facilitator: undoing it takes it off the wall again.
+            _restore_card(data["card"], deleted_at=timezone.now())
         case "hide":
             _restore_card(data["card"], hidden=not data["hidden"])
         case "move":

@@ -7,10 +7,12 @@ client shows as a toast. A plain form post is redirected back to the wall instea
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +35,7 @@ END = 10**6  # "Move to …" without a place: the service clamps this to the end
 
 # What "Undo last step" takes back, in the facilitator's words.
 STEP_LABELS = {
+    "create": gettext_lazy("writing a card"),
     "edit": gettext_lazy("editing a card"),
     "delete": gettext_lazy("deleting a card"),
     "hide": gettext_lazy("hiding or showing a card"),
@@ -61,6 +64,16 @@ class EditForm(VersionForm):
     text = VisibleCharField(max_length=2000)
     color = forms.ChoiceField(choices=Color.choices, required=False)
     kind = forms.ChoiceField(choices=Card.Kind.choices, required=False)
+
+
+class ComposeForm(forms.Form):
+    """A card the facilitators write on the wall: any kind, any colour, into a cluster."""
+
+    text = VisibleCharField(max_length=2000)
+    kind = forms.ChoiceField(choices=Card.Kind.choices, required=False)
+    color = forms.ChoiceField(choices=Color.choices, required=False)
+    cluster = forms.IntegerField(required=False, min_value=1)
+    client_uuid = forms.UUIDField()
 
 
 class ClusterForm(forms.Form):
@@ -130,6 +143,8 @@ def _panel_context(request: HttpRequest, board: Board) -> dict[str, object]:
     context.update(
         workshop=board.workshop,
         moderate=True,
+        new_card_uuid=uuid.uuid4(),
+        card_max_length=settings.STELLWAND_CARD_MAX_LENGTH,
         last_step=STEP_LABELS.get(step.action, "") if step else "",
         participants=participants,
         colors=Color.choices,
@@ -204,6 +219,31 @@ def merge(request: HttpRequest, board: Board) -> HttpResponse:
     target = target or picked[0]
     services.card_merge(target=target, sources=picked, user=request.user)
     return _done(request, board, _("The cards were merged."))
+
+
+@moderation_action
+def card_add(request: HttpRequest, board: Board) -> HttpResponse:
+    form = ComposeForm(request.POST)
+    if not form.is_valid():
+        if "text" in form.errors:
+            raise ValidationError(_("The card is empty. Write a few words first."))
+        raise _form_error(form)
+    data = form.cleaned_data
+    cluster = None
+    if data["cluster"] is not None:
+        cluster = board.clusters.filter(pk=data["cluster"]).first()
+        if cluster is None:
+            raise services.Conflict(_("This cluster was dissolved just now."))
+    services.card_create(
+        board=board,
+        text=data["text"],
+        client_uuid=data["client_uuid"],
+        user=request.user,
+        color=data["color"],
+        kind=data["kind"] or Card.Kind.NORMAL,
+        cluster=cluster,
+    )
+    return _done(request, board, _("The card is on the wall."))
 
 
 @moderation_action

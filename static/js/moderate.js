@@ -83,6 +83,29 @@
     return plain ? res.text : t("network");
   }
 
+  /* ---- the composer: one client id per card, kept across panel redraws until it is on
+   * the wall, so a retry after a lost answer never pins it twice ---- */
+
+  function uuid4() {
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function composeId() {
+    if (!state.composeId) state.composeId = uuid4();
+    root.querySelectorAll("[data-compose-uuid]").forEach(function (el) { el.value = state.composeId; });
+    return state.composeId;
+  }
+
+  root.addEventListener("keydown", function (e) {
+    var form = e.target.closest && e.target.closest("form[data-compose]");
+    if (!form || e.target.tagName !== "TEXTAREA") return;
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+  });
+
   function formKey(el) {
     var form = el.form || el.closest("form");
     if (el.id) return "#" + el.id;
@@ -125,6 +148,7 @@
     if (form.dataset.busy) return;
     // Url-encoded, not multipart: a form without fields would make an empty multipart
     // body, which Django refuses.
+    if (form.hasAttribute("data-compose")) composeId();
     var body = new URLSearchParams(new FormData(form));
     if (form.hasAttribute("data-with-selection") || form.hasAttribute("data-merge-form")) {
       body.delete("cards");
@@ -141,6 +165,14 @@
       if (form.dataset.done) toast(form.dataset.done, "success");
       if (form.hasAttribute("data-clear-selection")) { state.selected = []; syncSelection(); }
       if (form.matches("[data-with-selection]")) form.reset();
+      if (form.hasAttribute("data-compose")) {
+        // On the wall: the next card gets a new id; kind, colour and place stay chosen.
+        state.composeId = null;
+        composeId();
+        var text = form.querySelector("textarea");
+        text.value = "";
+        text.focus();
+      }
       if (menuId && form.hasAttribute("data-close")) {
         // Back to the card's (or cluster's) menu button. The push may have redrawn the
         // wall already, so look the menu up again rather than using the one submitted.
@@ -237,6 +269,7 @@
   });
 
   function restore() {
+    composeId();
     state.open.forEach(function (id) {
       var el = document.getElementById(id);
       if (el && el.tagName === "DETAILS") el.open = true; else if (!el) state.open.delete(id);

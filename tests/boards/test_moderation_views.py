@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -157,3 +159,80 @@ def test_a_service_call_without_a_version_is_refused(board_a, cards, facilitator
     with pytest.raises(ValidationError):
         services.card_edit(card=cards[0], text="Ohne Stand", version=None, user=facilitator)
     assert Card.objects.get(pk=cards[0].pk).text == "Eins"
+
+
+# the facilitators' composer --------------------------------------------------------------
+
+
+def compose(client, board, **data):
+    data.setdefault("client_uuid", str(uuid.uuid4()))
+    return client.post(url("card-add", board), data, headers=HTMX)
+
+
+def test_a_facilitator_writes_a_heading_card_straight_into_a_cluster(
+    board_a, facilitator_client, facilitator
+):
+    cluster = services.cluster_create(board=board_a, title="ÖPNV", user=facilitator)
+    add(board_a, "Busse öfter", user=facilitator, cluster=cluster)
+    response = compose(
+        facilitator_client,
+        board_a,
+        text="Fazit: Takt",
+        kind="heading",
+        color="green",
+        cluster=cluster.pk,
+    )
+    assert response.status_code == 204
+    card = Card.objects.get(text="Fazit: Takt")
+    assert (card.kind, card.color, card.cluster_id, card.state) == (
+        "heading",
+        "green",
+        cluster.pk,
+        "pinned",
+    )
+    assert in_cluster(cluster) == ["Busse öfter", "Fazit: Takt"]
+    assert card.author_user_id == facilitator.pk
+
+
+def test_a_facilitators_card_goes_loose_in_the_boards_colour_and_a_retry_is_one_card(
+    board_a, facilitator_client
+):
+    data = {"text": "Lose Karte", "client_uuid": str(uuid.uuid4())}
+    assert compose(facilitator_client, board_a, **data).status_code == 204
+    assert compose(facilitator_client, board_a, **data).status_code == 204
+    card = Card.objects.get()
+    assert (card.kind, card.color, card.cluster_id) == ("card", board_a.card_color, None)
+
+
+def test_the_composer_refuses_empty_text_and_a_dissolved_cluster(
+    board_a, facilitator_client, facilitator
+):
+    empty = compose(facilitator_client, board_a, text="\u200b")
+    assert empty.status_code == 400
+    assert "Die Karte ist leer" in empty.content.decode()
+    cluster = services.cluster_create(board=board_a, title="Weg", user=facilitator)
+    services.cluster_dissolve(cluster=cluster, user=facilitator)
+    gone = compose(facilitator_client, board_a, text="Hinein", cluster=cluster.pk)
+    assert gone.status_code == 409
+    assert not Card.objects.exists()
+
+
+def test_undo_takes_a_facilitators_card_off_the_wall_again(board_a, facilitator_client):
+    compose(facilitator_client, board_a, text="Versehentlich")
+    page = facilitator_client.get(url("board", board_a)).content.decode()
+    assert "Karte schreiben" in page  # the last step, named
+    assert facilitator_client.post(url("undo", board_a), headers=HTMX).status_code == 204
+    assert Card.objects.get().deleted_at is not None
+
+
+def test_only_facilitators_pin_into_a_cluster(board_a, facilitator, kim):
+    cluster = services.cluster_create(board=board_a, title="ÖPNV", user=facilitator)
+    with pytest.raises(ValidationError):
+        services.card_create(
+            board=board_a,
+            text="Hinein",
+            client_uuid=uuid.uuid4(),
+            participant=kim,
+            cluster=cluster,
+        )
+    assert not Card.objects.exists()
