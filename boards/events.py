@@ -49,11 +49,12 @@ class Wall:
     voting: VotingRound | None = None
     totals_visible: bool = False
     ranking: object = None
+    progress: object = None
 
 
 def wall_context(board: Board, audience: Audience) -> dict[str, object]:
     """The template context of a wall for one audience (no participant's private cards)."""
-    from boards.services.voting import card_totals, cluster_totals, rank
+    from boards.services.voting import card_totals, cluster_totals, progress, rank
 
     facilitators = audience == Audience.FACILITATORS
     alive = (
@@ -98,6 +99,8 @@ def wall_context(board: Board, audience: Audience) -> dict[str, object]:
     )
     if facilitators:
         with_participant_count(board)
+        if voting is not None and voting.is_open:
+            wall.progress = progress(voting, board.participant_count)
     return {"board": board, "wall": wall, "cards": wall.cards, "audience": str(audience)}
 
 

@@ -158,6 +158,29 @@ def _announce_vote(board: Board, voting: VotingRound, participant: Participant) 
     events.personal_changed(board.pk, participant.pk)
 
 
+@dataclass(frozen=True)
+class VotingProgress:
+    """How far a running round is: who has voted, how many of all dots are placed."""
+
+    voters: int
+    participants: int
+    placed: int
+    dots: int
+
+
+def progress(voting: VotingRound, participants: int) -> VotingProgress:
+    """Counted over dots on what is still on the wall (others came back to their owners)."""
+    counted = voting.votes.filter(Q(card__in=Card.objects.on_wall()) | Q(cluster__isnull=False))
+    placed = counted.count()
+    voters = counted.values("participant").distinct().count()
+    return VotingProgress(
+        voters=voters,
+        participants=max(participants, voters),
+        placed=placed,
+        dots=max(participants, voters) * voting.dots_per_participant,
+    )
+
+
 @dataclass
 class Ranking:
     clusters: list[tuple[Cluster, int]] = field(default_factory=list)

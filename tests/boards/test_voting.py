@@ -372,3 +372,42 @@ def test_merging_moves_dots_and_tells_their_owners(
         services.card_merge(target=target, sources=[duplicate], user=facilitator)
     assert set(personal_pushes(sent)) == {kim.pk}
     assert personal_context(fresh(board_a), kim)["my_votes"] == {f"card-{target.pk}": 1}
+
+
+# what the facilitators and the phones see of a round ----------------------------------
+
+
+def test_facilitators_see_live_who_has_voted_and_how_many_dots_are_placed(
+    board_a, facilitator, kim, lou, sent, django_capture_on_commit_callbacks
+):
+    first, second = add(board_a, "Busse"), add(board_a, "Bahnen")
+    voting = start(board_a, facilitator, dots_per_participant=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        cast(voting, kim, first)
+        cast(voting, kim, second)
+    progress = wall_context(fresh(board_a), Audience.FACILITATORS)["wall"].progress
+    assert (progress.voters, progress.participants, progress.placed, progress.dots) == (1, 2, 2, 6)
+    pushed = [
+        html for group, html in board_pushes(sent, board_a) if group.endswith("facilitators.de")
+    ]
+    assert pushed, "every dot updates the facilitators' walls"
+    assert "Gepunktet: 1 von 2 Teilnehmenden" in pushed[-1]
+    assert "Gesetzt: 2 von 6 Punkten" in pushed[-1]
+    # Participants and the projector learn nothing of it.
+    for audience in (Audience.PARTICIPANTS, Audience.PROJECTOR):
+        assert wall_context(fresh(board_a), audience)["wall"].progress is None
+
+
+def test_after_a_round_closes_the_phone_shows_the_ranking_also_after_a_reload(
+    board_a, facilitator, joined_client, group_a
+):
+    client, kim = joined_client(group_a)
+    card = add(board_a, "Busse")
+    voting = start(board_a, facilitator)
+    cast(voting, kim, card)
+    services.voting_close(voting=voting, user=facilitator)
+    page = client.get(f"/b/{board_a.pk}/").content.decode()
+    assert 'data-task="result"' in page
+    assert "Die Punktabfrage ist beendet" in page
+    assert 'data-task="write"' not in page
+    assert "Ergebnis der Punktabfrage" in page  # the ranking itself
