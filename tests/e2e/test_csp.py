@@ -7,7 +7,8 @@ The moderation wall broke its own CSP: SortableJS leaves `style` attributes on t
 it touched (`will-change` on the card pressed, `transform`/`transition` on the cards it
 animated), and htmx, swapping a live update in, copied them onto the new elements
 (`htmx.config.attributesToSettle`), which the CSP refuses: one workshop logged 90 errors.
-Here a facilitator drags cards with the mouse while a phone keeps posting cards.
+Here a facilitator drags cards with the mouse while a phone keeps posting cards; and
+every page type of tests/e2e/pages.py is opened under the real CSP.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 from boards.models import Board, Card, Cluster
 from boards.services import GroupSpec, card_create, cluster_create, workshop_create_with_groups
 from tests.e2e.conftest import LIVE_TIMEOUT, choose_group_and_join, expect_live, log_in, pin
+from tests.e2e.pages import PAGES, Scene
 
 pytestmark = pytest.mark.e2e
 
@@ -106,3 +108,10 @@ def test_dragging_on_the_moderation_wall_under_live_pushes(screens, facilitator,
         texts[3],
     }
     mod.wait_for_timeout(500)  # late settle steps; `screens` checks for violations at the end
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_csp_violation_on_any_page(screens, facilitator, name: str) -> None:
+    """Each page type and state, built as people get there, under the app's own CSP."""
+    page = PAGES[name](Scene(screens, facilitator, "de"))
+    page.wait_for_timeout(300)  # late scripts and swaps; `screens` checks at the end
