@@ -31,7 +31,7 @@ from boards.services import (
 )
 from tests.e2e.conftest import Screens, cards, choose_group_and_join, expect_live, log_in, pin
 from tests.factories import ParticipantFactory
-from workshop.models import Workshop
+from workshop.models import Participant, Workshop
 from workshop.services import workshop_close
 
 LOCALES = {"de": "de-DE", "en": "en-US"}
@@ -235,14 +235,14 @@ def phone_edit(scene: Scene) -> Page:
 def phone_voting(scene: Scene) -> Page:
     """Dot voting: + and - on every card and cluster, one dot given already."""
     made = scene.fill_wall()
-    phone = scene.join()
+    phone = scene.join("Kim")
+    kim = Participant.objects.get(workshop=scene.workshop, display_name="Kim")
+    voting = voting_start(board=scene.board, user=scene.facilitator, dots_per_participant=3)
+    vote_cast(voting=voting, participant=kim, card=made[2])
     # Pushes from this process are switched off (conftest `live_db`): load the page again.
-    voting_start(board=scene.board, user=scene.facilitator, dots_per_participant=3)
     phone.reload()
     expect_live(phone)
     target = f'[data-vote][data-target="card-{made[2].pk}"]'
-    with phone.expect_response(lambda response: "/votes/" in response.url):
-        phone.locator(f"{target} [data-vote-cast]").click()
     expect(phone.locator(f"{target} [data-my-dots] .dot")).to_have_count(1)
     return phone
 
