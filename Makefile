@@ -42,6 +42,14 @@ MO := locale/de/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
 	@echo "Installing Debian's chromium for the browser tests…"
 	@$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null
 
+# axe-core for the browser tests' accessibility checks (pinned in tests/e2e/package-lock.json;
+# used by the tests only, never served). npm keeps the tarball's old file dates: touch.
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm >/dev/null; }
+	@npm ci --prefix tests/e2e --no-audit --no-fund --silent
+	@touch $@
+
 run: $(VENV)/.installed $(MO)
 	@$(PY) manage.py migrate --noinput -v 0
 	@bin/serve "$(HOST)" "$(PORT)"
@@ -51,7 +59,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: $(VENV)/.installed $(MO) /usr/bin/chromium lint
+test: $(VENV)/.installed $(MO) /usr/bin/chromium $(AXE) lint
 	$(VENV)/bin/pytest
 	@$(PY) tests/services.py postgres; rc=$$?; \
 	if [ $$rc = 0 ]; then echo "The same suite on PostgreSQL ($$PG_TEST_URL):"; \

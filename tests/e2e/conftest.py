@@ -11,7 +11,8 @@ Run them on their own: `.venv/bin/pytest -m e2e -p no:asyncio tests/e2e`.
   (WebSockets included: Playwright's offline mode leaves open sockets alone,
   microsoft/playwright#4910) and refuse new ones until it is restored.
 - `screens` opens laptops and phones; at the end of every test it checks that no request
-  left 127.0.0.1/localhost and that no page threw or broke the CSP.
+  left 127.0.0.1/localhost and that no page threw or broke the CSP (every page reports its
+  `securitypolicyviolation` events through a binding, and the console is read as well).
 
 A failing test shows the browsers' console and daphne's log. Contexts come from
 pytest-playwright's `new_context`, so `--tracing retain-on-failure`, `--screenshot
@@ -65,6 +66,23 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+# Every page reports its CSP violations to the test. Init scripts and bindings run under the
+# page's own CSP (they come through the DevTools protocol, not as inline scripts). Capturing
+# on window also catches violations reported at the document (elements not in the page).
+CSP_LISTENER = """
+window.addEventListener("securitypolicyviolation", (e) => {
+  window.__stellwandCspViolation({
+    directive: e.effectiveDirective || e.violatedDirective,
+    blocked: e.blockedURI,
+    sample: e.sample,
+    source: e.sourceFile ? `${e.sourceFile}:${e.lineNumber}:${e.columnNumber}` : "",
+    element: e.target && e.target.nodeType === 1
+      ? e.target.tagName.toLowerCase() + (e.target.id ? "#" + e.target.id : "")
+      : "document",
+  });
+}, true);
+"""
 
 # Generous: a loaded 2-core machine. No test asserts on timing.
 LIVE_TIMEOUT = 15_000
@@ -326,14 +344,28 @@ class Screens:
     requests: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     csp_violations: list[str] = field(default_factory=list)
+    csp_console: list[str] = field(default_factory=list)
     contexts: list[BrowserContext] = field(default_factory=list)
 
     def _context(self, base_url: str | None, **options: object) -> BrowserContext:
         context = self.new_context(base_url=base_url or self.server.url, **options)  # type: ignore[operator]
         context.on("request", lambda request: self.requests.append(request.url))
         context.on("page", self._watch)
+        context.expose_binding("__stellwandCspViolation", self._csp_violation)
+        context.add_init_script(CSP_LISTENER)
         self.contexts.append(context)
         return context
+
+    def _csp_violation(self, source: dict, report: dict) -> None:
+        page = source.get("page")
+        where = page.url if page is not None else "?"
+        line = (
+            f"{where}: {report.get('directive')} blocked {report.get('blocked')!r}"
+            f" on {report.get('element')} (sample {report.get('sample')!r},"
+            f" source {report.get('source') or '-'})"
+        )
+        self.log.append(f"[securitypolicyviolation] {line}")
+        self.csp_violations.append(line)
 
     def _watch(self, page: Page) -> None:
         page.on("websocket", lambda ws: self.requests.append(ws.url))
@@ -343,17 +375,18 @@ class Screens:
     def _console(self, page: Page, message: ConsoleMessage) -> None:
         self.log.append(f"[{message.type}] {page.url}: {message.text}")
         if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            self.csp_violations.append(f"{page.url}: {message.text}")
+            self.csp_console.append(f"{page.url}: {message.text}")
 
-    def laptop(self, base_url: str | None = None) -> Page:
-        return self._context(base_url, **LAPTOP).new_page()
+    def laptop(self, base_url: str | None = None, **options: object) -> Page:
+        """`options` go to the browser context, e.g. `locale="en-US"`."""
+        return self._context(base_url, **{**LAPTOP, **options}).new_page()
 
-    def phone(self, base_url: str | None = None) -> Page:
-        return self._context(base_url, **PHONE).new_page()
+    def phone(self, base_url: str | None = None, **options: object) -> Page:
+        return self._context(base_url, **{**PHONE, **options}).new_page()
 
-    def beamer(self, base_url: str | None = None) -> Page:
+    def beamer(self, base_url: str | None = None, **options: object) -> Page:
         """The PC in the room that drives the projector (full HD)."""
-        return self._context(base_url, **BEAMER).new_page()
+        return self._context(base_url, **{**BEAMER, **options}).new_page()
 
     def check(self) -> None:
         assert self.requests or not self.contexts, "no request was recorded: is recording broken?"
@@ -367,7 +400,11 @@ class Screens:
         )
         assert not foreign, f"requests left the machine: {foreign}"
         assert not self.page_errors, f"uncaught errors in pages: {self.page_errors}"
-        assert not self.csp_violations, f"CSP violations: {self.csp_violations}"
+        reports = self.csp_violations or self.csp_console
+        assert not reports, (
+            f"{len(self.csp_violations)} CSP violation(s) reported by the pages"
+            f" ({len(self.csp_console)} in the console):\n" + "\n".join(reports[:30])
+        )
 
 
 @pytest.fixture

@@ -1,0 +1,401 @@
+"""Every page type and state of Stellwand, built the way people get there: one table.
+
+`PAGES` maps a name to a builder. A builder gets a `Scene` (the browsers, the facilitator
+and the data of one workshop) and returns a page that shows the state, ready to check.
+The accessibility test (test_accessibility.py) runs axe-core on every entry in German
+and in English; the CSP test (test_csp.py) opens every entry under the real CSP.
+
+A new page type is one more function here with `@page_type("name")`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.test import Client
+from playwright.sync_api import Page, Route, expect
+
+from boards.models import Board, Card
+from boards.services import (
+    GroupSpec,
+    board_configure,
+    card_create,
+    cluster_create,
+    vote_cast,
+    voting_close,
+    voting_start,
+    workshop_create_with_groups,
+)
+from tests.e2e.conftest import Screens, cards, choose_group_and_join, expect_live, log_in, pin
+from tests.factories import ParticipantFactory
+from workshop.models import Participant, Workshop
+from workshop.services import workshop_close
+
+LOCALES = {"de": "de-DE", "en": "en-US"}
+
+CARDS = [
+    "Busse im 10-Minuten-Takt",
+    "Haltestellen barrierefrei umbauen",
+    "Radwege durchgehend ausbauen",
+    "Carsharing am Bahnhof",
+]
+
+
+@dataclass
+class Scene:
+    """One workshop ("Mobilität", "Einzelhandel") and the browsers to look at it with."""
+
+    screens: Screens
+    facilitator: object
+    language: str
+    context_options: dict[str, object] = field(default_factory=dict)
+
+    # ---- browsers in this scene's language
+
+    def _options(self) -> dict[str, object]:
+        return {"locale": LOCALES[self.language], **self.context_options}
+
+    def laptop(self) -> Page:
+        return self.screens.laptop(**self._options())
+
+    def phone(self) -> Page:
+        return self.screens.phone(**self._options())
+
+    def beamer(self) -> Page:
+        return self.screens.beamer(**self._options())
+
+    def facilitator_laptop(self) -> Page:
+        page = self.laptop()
+        log_in(page, self.facilitator.username)  # type: ignore[attr-defined]
+        return page
+
+    # ---- the data, through the services
+
+    @cached_property
+    def workshop(self) -> Workshop:
+        return workshop_create_with_groups(
+            user=self.facilitator,
+            title="In Silos oder innovativ? Kommunale Digitalprojekte",
+            subtitle="Werkstatt 8",
+            place="Rathaus, Saal 2",
+            groups=[
+                GroupSpec("Mobilität", "Wie kommen wir 2030 durch die Stadt?"),
+                GroupSpec("Einzelhandel", "Was hält die Innenstadt lebendig?"),
+            ],
+        )
+
+    @cached_property
+    def board(self) -> Board:
+        return Board.objects.get(workshop=self.workshop, group__name="Mobilität")
+
+    def fill_wall(self) -> list[Card]:
+        """Cards by two participants; a cluster with two of them if they are on the wall."""
+        group = self.board.group
+        people = [
+            ParticipantFactory(group=group, workshop=self.workshop, display_name=name)
+            for name in ("Alex", "Bo")
+        ]
+        made = [
+            card_create(
+                board=self.board,
+                text=text,
+                client_uuid=uuid.uuid4(),
+                participant=people[n % 2],
+            )[0]
+            for n, text in enumerate(CARDS)
+        ]
+        on_wall = [card for card in made[:2] if card.state == Card.State.PINNED]
+        cluster_create(board=self.board, title="Bus und Bahn", user=self.facilitator, cards=on_wall)
+        return made
+
+    def join(self, name: str = "Kim") -> Page:
+        phone = self.phone()
+        phone.goto(f"/j/{self.workshop.join_code}/")
+        choose_group_and_join(phone, "Mobilität", name=name)
+        expect_live(phone)
+        return phone
+
+
+PageBuilder = Callable[[Scene], Page]
+PAGES: dict[str, PageBuilder] = {}
+
+
+def page_type(name: str) -> Callable[[PageBuilder], PageBuilder]:
+    def register(build: PageBuilder) -> PageBuilder:
+        assert name not in PAGES, f"two page types named {name!r}"
+        PAGES[name] = build
+        return build
+
+    return register
+
+
+# ---------------------------------------------------------------- anyone
+
+
+@page_type("start")
+def start(scene: Scene) -> Page:
+    page = scene.phone()
+    page.goto("/")
+    return page
+
+
+@page_type("start-wrong-code")
+def start_wrong_code(scene: Scene) -> Page:
+    page = scene.phone()
+    page.goto("/?code=XXXXXX")
+    expect(page.locator("main .error, main [role=alert]").first).to_be_visible()
+    return page
+
+
+@page_type("privacy")
+def privacy(scene: Scene) -> Page:
+    page = scene.laptop()
+    page.goto("/datenschutz/")
+    return page
+
+
+@page_type("not-found")
+def not_found(scene: Scene) -> Page:
+    """The 404 page as Django sends it with DEBUG off.
+
+    The browser tests' daphne runs with DEBUG on (its 404 is Django's technical page), so
+    the response comes from Django's test client here, in this process (DEBUG off), and is
+    handed to the browser for the same URL; its styles and scripts load from daphne.
+    """
+    url = scene.screens.server.url + "/w/this-page-does-not-exist/"
+    response = Client(headers={"accept-language": LOCALES[scene.language]}).get(
+        "/w/this-page-does-not-exist/"
+    )
+    assert response.status_code == 404
+    page = scene.laptop()
+
+    def answer(route: Route) -> None:
+        route.fulfill(status=404, headers=dict(response.items()), body=response.content)
+
+    page.route(url, answer)
+    page.goto(url)
+    return page
+
+
+# ---------------------------------------------------------------- participants
+
+
+@page_type("join")
+def join(scene: Scene) -> Page:
+    page = scene.phone()
+    page.goto(f"/j/{scene.workshop.join_code}/")
+    return page
+
+
+@page_type("join-closed")
+def join_closed(scene: Scene) -> Page:
+    workshop_close(workshop=scene.workshop)
+    page = scene.phone()
+    page.goto(f"/j/{scene.workshop.join_code}/")
+    return page
+
+
+@page_type("phone-writing")
+def phone_writing(scene: Scene) -> Page:
+    """Open brainstorming: others' cards on the wall, one of this phone's own, a draft."""
+    scene.fill_wall()
+    phone = scene.join()
+    pin(phone, "Nachtbus am Wochenende")
+    expect(cards(phone, scene.board.pk, "Nachtbus am Wochenende")).to_be_visible()
+    phone.locator("form[data-composer] textarea").fill("Sichere Fahrradständer")
+    return phone
+
+
+@page_type("phone-hidden")
+def phone_hidden(scene: Scene) -> Page:
+    """Hidden brainstorming: this phone's own hidden cards, nothing on the wall."""
+    board_configure(board=scene.board, mode=Board.Mode.HIDDEN)
+    phone = scene.join()
+    for text in ("Nachtbus am Wochenende", "Sichere Fahrradständer"):
+        pin(phone, text)
+    expect(phone.locator(f"#board-{scene.board.pk}-me [data-own-card]")).to_have_count(2)
+    return phone
+
+
+@page_type("phone-edit")
+def phone_edit(scene: Scene) -> Page:
+    """The dialog for changing or deleting one's own card, open."""
+    phone = scene.join()
+    pin(phone, "Nachtbus am Wochenende")
+    card = cards(phone, scene.board.pk, "Nachtbus am Wochenende")
+    card.locator("[data-own-edit]").click()
+    expect(phone.locator("dialog[data-edit-dialog]")).to_be_visible()
+    return phone
+
+
+@page_type("phone-voting")
+def phone_voting(scene: Scene) -> Page:
+    """Dot voting: + and - on every card and cluster, one dot given already."""
+    made = scene.fill_wall()
+    phone = scene.join("Kim")
+    kim = Participant.objects.get(workshop=scene.workshop, display_name="Kim")
+    voting = voting_start(board=scene.board, user=scene.facilitator, dots_per_participant=3)
+    vote_cast(voting=voting, participant=kim, card=made[2])
+    # Pushes from this process are switched off (conftest `live_db`): load the page again.
+    phone.reload()
+    expect_live(phone)
+    target = f'[data-vote][data-target="card-{made[2].pk}"]'
+    expect(phone.locator(f"{target} [data-my-dots] .dot")).to_have_count(1)
+    return phone
+
+
+# ---------------------------------------------------------------- facilitators
+
+
+@page_type("login")
+def login(scene: Scene) -> Page:
+    page = scene.laptop()
+    page.goto("/accounts/login/")
+    return page
+
+
+@page_type("login-failed")
+def login_failed(scene: Scene) -> Page:
+    page = scene.laptop()
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill("andrea")
+    page.locator("#id_password").fill("wrong password")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    expect(page.locator("#id_password")).to_be_visible()
+    return page
+
+
+@page_type("dashboard")
+def dashboard(scene: Scene) -> Page:
+    scene.workshop  # noqa: B018 (one workshop in the list)
+    page = scene.facilitator_laptop()
+    page.goto("/w/")
+    return page
+
+
+@page_type("workshop-form")
+def workshop_form(scene: Scene) -> Page:
+    page = scene.facilitator_laptop()
+    page.goto("/w/new/")
+    return page
+
+
+@page_type("workshop-form-errors")
+def workshop_form_errors(scene: Scene) -> Page:
+    page = scene.facilitator_laptop()
+    page.goto("/w/new/")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    expect(page.locator("main [aria-invalid=true]").first).to_be_visible()
+    return page
+
+
+@page_type("workshop-edit")
+def workshop_edit(scene: Scene) -> Page:
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/edit/")
+    return page
+
+
+@page_type("workshop-settings")
+def workshop_settings(scene: Scene) -> Page:
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/settings/")
+    return page
+
+
+@page_type("console")
+def console(scene: Scene) -> Page:
+    scene.fill_wall()
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/")
+    expect_live(page)
+    return page
+
+
+@page_type("moderation")
+def moderation(scene: Scene) -> Page:
+    scene.fill_wall()
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/boards/{scene.board.pk}/")
+    expect_live(page)
+    return page
+
+
+@page_type("moderation-menu")
+def moderation_menu(scene: Scene) -> Page:
+    """A card's actions menu open (move, colour, edit, hide, delete)."""
+    made = scene.fill_wall()
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/boards/{scene.board.pk}/")
+    expect_live(page)
+    page.locator(f"#card-{made[2].pk}-summary").click()
+    expect(page.locator(f"#card-{made[2].pk}-tools")).to_have_attribute("open", "")
+    return page
+
+
+@page_type("moderation-hidden")
+def moderation_hidden(scene: Scene) -> Page:
+    """Hidden brainstorming: the count of hidden cards and the reveal button."""
+    board_configure(board=scene.board, mode=Board.Mode.HIDDEN)
+    scene.fill_wall()
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/boards/{scene.board.pk}/")
+    expect_live(page)
+    expect(page.locator("form[action$='/reveal/'] button[type=submit]")).to_be_enabled()
+    return page
+
+
+@page_type("moderation-inbox")
+def moderation_inbox(scene: Scene) -> Page:
+    """Collect mode: handed-in cards in the facilitators' inbox."""
+    board_configure(board=scene.board, mode=Board.Mode.COLLECT)
+    scene.fill_wall()
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/boards/{scene.board.pk}/")
+    expect_live(page)
+    expect(page.locator("[data-inbox-cards] li[data-card]").first).to_be_visible()
+    return page
+
+
+@page_type("moderation-voting")
+def moderation_voting(scene: Scene) -> Page:
+    """The moderation wall during voting: totals on every card, the close button."""
+    made = scene.fill_wall()
+    voting = voting_start(board=scene.board, user=scene.facilitator, show_totals=False)
+    vote_cast(voting=voting, participant=made[0].author, card=made[0])
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/boards/{scene.board.pk}/")
+    expect_live(page)
+    return page
+
+
+# ---------------------------------------------------------------- the projector
+
+
+@page_type("projector")
+def projector(scene: Scene) -> Page:
+    scene.fill_wall()
+    page = scene.beamer()
+    page.goto(f"/p/{scene.workshop.projector_token}/")
+    expect_live(page)
+    return page
+
+
+@page_type("projector-ranking")
+def projector_ranking(scene: Scene) -> Page:
+    """One wall after a closed voting round: the ranking of clusters and cards."""
+    made = scene.fill_wall()
+    voting = voting_start(board=scene.board, user=scene.facilitator)
+    for card in (made[0], made[0], made[2], made[3]):
+        vote_cast(voting=voting, participant=card.author, card=card)
+    voting_close(voting=voting, user=scene.facilitator)
+    page = scene.beamer()
+    page.goto(f"/p/{scene.workshop.projector_token}/{scene.board.pk}/")
+    expect_live(page)
+    expect(page.locator(f"#board-{scene.board.pk}-ranking")).to_be_visible()
+    return page

@@ -1,0 +1,77 @@
+"""axe-core on every page type and state, in German and in English (issue 6.19).
+
+Public bodies in Germany must meet BITV 2.0 (WCAG 2.1 AA). Every entry of `PAGES`
+(tests/e2e/pages.py) is built the way people get there and checked with axe-core's
+default rules; a violation of impact serious or critical fails the test, with its rule,
+its nodes and what to fix. Moderate and minor findings are printed, not failed.
+
+axe-core comes from the npm registry, pinned in tests/e2e/package-lock.json and installed
+by `make test` (`npm ci --prefix tests/e2e`). It is used by the tests only and never
+served by the app. Injecting it is blocked by the app's CSP, so these browser contexts
+bypass the CSP (`bypass_csp=True`); test_csp.py opens the same pages under the real CSP.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import E2E_DIR
+from tests.e2e.pages import LOCALES, PAGES, Scene
+
+pytestmark = pytest.mark.e2e
+
+AXE = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("critical", "serious")
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => ({
+      target: n.target.join(" "),
+      impact: n.impact,
+      summary: n.failureSummary,
+    })),
+  }));
+}"""
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing: run `make test` or `npm ci --prefix {E2E_DIR}`")
+    return str(AXE)
+
+
+def axe_violations(page: Page, script: str) -> list[dict]:
+    page.add_script_tag(path=script)
+    return page.evaluate(RUN_AXE)
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['impact']}: {v['id']} ({v['help']})")
+        for node in v["nodes"]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    {node['target']}: {summary[:300]}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("language", list(LOCALES))
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violations(
+    screens, facilitator, axe_script: str, name: str, language: str
+) -> None:
+    scene = Scene(screens, facilitator, language, {"bypass_csp": True})
+    page = PAGES[name](scene)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    violations = axe_violations(page, axe_script)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    others = [v for v in violations if v["impact"] not in BLOCKING]
+    if others:
+        print(f"{name} ({language}), not blocking:\n{describe(others)}")
+    assert not blocking, f"axe-core on {name} ({language}, {page.url}):\n{describe(blocking)}"
