@@ -510,6 +510,7 @@
   }
 
   function swapPanel(html) {
+    state.panelPending = null;  // whatever waited is older than this one
     var frag = document.createElement("template");
     frag.innerHTML = html;
     var fresh = frag.content.querySelector("#mod-panel");
