@@ -63,6 +63,21 @@ class JoinForm(forms.Form):
         self.fields["group"].queryset = workshop.groups.all()  # type: ignore[attr-defined]
 
 
+class DisplayNameForm(forms.Form):
+    """A participant's own name on the phone, and whether the summary may name them."""
+
+    display_name = VisibleCharField(
+        label=_("Your name"),
+        max_length=40,
+        required=False,
+        help_text=_("Leave empty to take part anonymously."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    named_in_summary = forms.BooleanField(
+        label=_("You may name me in the workshop summary"), required=False
+    )
+
+
 class WorkshopForm(forms.ModelForm):
     class Meta:
         model = Workshop

@@ -25,3 +25,12 @@ def can_view_group(participant: Participant | None, group: BreakoutGroup) -> boo
 def can_join(workshop: Workshop) -> bool:
     """Joining is possible while the workshop is open."""
     return not workshop.is_closed
+
+
+def can_rename_self(participant: Participant | None) -> bool:
+    """A participant changes their own name while the workshop is open."""
+    return (
+        participant is not None
+        and participant.removed_at is None
+        and not participant.workshop.is_closed
+    )

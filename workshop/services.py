@@ -169,10 +169,15 @@ def participant_remove(*, participant: Participant) -> None:
         events.group_counts_changed(participant.workshop)
 
 
-def participant_rename(*, participant: Participant, display_name: str) -> Participant:
-    """Replace an offensive display name (empty makes them anonymous)."""
+def participant_rename(
+    *, participant: Participant, display_name: str, named_in_summary: bool | None = None
+) -> Participant:
+    """Change a display name (empty makes them anonymous): a facilitator replacing an
+    offensive one, or the participant themselves, who may also change their consent to be
+    named in the summary (None leaves it alone; without a name there is nothing to name)."""
     participant.display_name = clean_text(display_name)
-    participant.named_in_summary = participant.named_in_summary and bool(participant.display_name)
+    consent = participant.named_in_summary if named_in_summary is None else named_in_summary
+    participant.named_in_summary = consent and bool(participant.display_name)
     participant.full_clean()
     participant.save(update_fields=["display_name", "named_in_summary"])
     return participant

@@ -116,6 +116,7 @@ urlpatterns = [
         participant.card_delete,
         name="own-card-delete",
     ),
+    path("b/<int:board_id>/me/", participant.me_update, name="me-update"),
     path("b/<int:board_id>/votes/", participant.vote_cast, name="vote-cast"),
     path("b/<int:board_id>/votes/retract/", participant.vote_retract, name="vote-retract"),
     path("p/<str:token>/", projector.projector, name="projector"),

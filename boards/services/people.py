@@ -10,10 +10,14 @@ from workshop import services as workshop_services
 from workshop.models import Participant
 
 
-def participant_rename(*, participant: Participant, display_name: str) -> Participant:
-    """Replace a display name; every wall showing their cards follows at once."""
+def participant_rename(
+    *, participant: Participant, display_name: str, named_in_summary: bool | None = None
+) -> Participant:
+    """Change a display name; every wall showing their cards follows at once."""
     with transaction.atomic():
-        workshop_services.participant_rename(participant=participant, display_name=display_name)
+        workshop_services.participant_rename(
+            participant=participant, display_name=display_name, named_in_summary=named_in_summary
+        )
         board = getattr(participant.group, "board", None) if participant.group else None
         if board is not None:
             locked = lock_board(board.pk)

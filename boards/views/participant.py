@@ -16,7 +16,7 @@ from boards.events import personal_context, personal_html, wall_context, wall_ht
 from boards.forms import CardForm, OwnCardForm, VersionForm, VoteForm
 from boards.models import Board, Card
 from workshop import permissions
-from workshop.forms import JoinForm
+from workshop.forms import DisplayNameForm, JoinForm
 from workshop.live import Audience
 from workshop.models import Participant
 from workshop.services import participant_for_session, participant_join, workshop_by_code
@@ -70,6 +70,13 @@ def _page_context(
         participant=participant,
         form=form or CardForm(initial={"client_uuid": uuid.uuid4()}),
     )
+    if participant is not None:
+        context["name_form"] = DisplayNameForm(
+            initial={
+                "display_name": participant.display_name,
+                "named_in_summary": participant.named_in_summary,
+            }
+        )
     if participant is not None:
         context["personal"] = personal_context(board, participant)
     return context
@@ -243,6 +250,25 @@ def _vote(request: HttpRequest, board_id: int, action: Callable[..., int]) -> Ht
     if not request.htmx:
         return redirect("board", board_id=board.pk)
     return HttpResponse(personal_html(board, participant))
+
+
+@require_POST
+def me_update(request: HttpRequest, board_id: int) -> HttpResponse:
+    """The participant changes their own display name (and consent) from the phone."""
+    board, participant = _participant_board(request, board_id)
+    if participant is None:
+        raise Http404  # facilitators rename people on the moderation wall
+    if not permissions.can_rename_self(participant):
+        closed = _("This workshop is closed. Your name can no longer be changed.")
+        return _message(request, closed, 403)
+    form = DisplayNameForm(request.POST)
+    if not form.is_valid():
+        return _message(request, next(iter(form.errors.values()))[0], 400)
+    services.participant_rename(participant=participant, **form.cleaned_data)
+    if not request.htmx:
+        return redirect("board", board_id=board.pk)
+    context = {"participant": participant, "board": board, "workshop": board.workshop}
+    return render(request, "boards/board.html#me", context)
 
 
 @require_POST

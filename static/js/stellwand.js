@@ -647,6 +647,39 @@
     saveEditor(e.target.closest("dialog"));
   });
 
+  /* ---- dialogs opened by a button (the phone's name), answered through htmx ---- */
+
+  document.addEventListener("click", function (e) {
+    var opener = e.target.closest && e.target.closest("[data-dialog-open]");
+    var closer = e.target.closest && e.target.closest("[data-dialog-close]");
+    if (opener) {
+      var dialog = document.getElementById(opener.dataset.dialogOpen);
+      if (!dialog) return;
+      dialog.querySelectorAll("[data-name-error]").forEach(function (el) { el.textContent = ""; });
+      dialog.showModal();
+      var first = dialog.querySelector("input:not([type=hidden]), textarea");
+      if (first) first.focus();
+    } else if (closer) {
+      closer.closest("dialog").close();
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail.elt;
+    if (!form.matches || !form.matches("[data-name-form]")) return;
+    var dialog = form.closest("dialog");
+    if (e.detail.successful) {
+      dialog.close();
+      // The button that opened it was swapped with the new name: focus the new one.
+      var again = document.querySelector('[data-dialog-open="' + dialog.id + '"]');
+      if (again) again.focus();
+      return;
+    }
+    var error = form.querySelector("[data-name-error]");
+    var xhr = e.detail.xhr;
+    error.textContent = (xhr && xhr.status && messageIn(xhr.responseText || "")) || say("offline");
+  });
+
   /* ---- small page helpers ---- */
 
   function setupFormset(box) {

@@ -10,6 +10,7 @@ from django.urls import reverse
 from boards import services
 from boards.models import Board, Card, Vote
 from tests.factories import CardFactory
+from workshop.services import workshop_close
 
 HTMX = {"HX-Request": "true"}
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}  # messages asserted in English: the msgids
@@ -209,3 +210,64 @@ def test_an_own_card_change_without_its_version_is_refused(phone, board, endpoin
     assert "does not say which state of the wall" in response.content.decode()
     stored = Card.objects.get(pk=card.pk)
     assert (stored.text, stored.deleted_at) == ("Mehr Sitzbänke", None)
+
+
+# who and where I am -------------------------------------------------------------------------
+
+
+def test_the_phone_says_who_and_where_i_am(joined_client, group_a):
+    client, _anon = joined_client(group_a, name="")
+    page = client.get(reverse("board", args=[group_a.board.pk])).content.decode()
+    me = page.split('id="phone-me"')[1].split("</p>")[0]
+    assert ">anonym<" in me  # German: the site's language (this client asks for none)
+    assert ">Mobilität<" in me
+
+
+def test_a_participant_changes_their_own_name_and_every_wall_follows(
+    phone, board, sent, django_capture_on_commit_callbacks
+):
+    client, kim = phone
+    own_card(board, kim, "Mehr Bänke")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("me-update", args=[board.pk]),
+            {"display_name": "Kim Berger", "named_in_summary": "on"},
+            headers=HTMX,
+        )
+    assert response.status_code == 200
+    assert 'id="phone-me"' in response.content.decode()
+    assert "Kim Berger" in response.content.decode()
+    kim.refresh_from_db()
+    assert (kim.display_name, kim.named_in_summary) == ("Kim Berger", True)
+    walls = [m["html"] for group, m in sent if group.startswith(f"board.{board.pk}.")]
+    named = [html for html in walls if "card__author" in html]  # the projector names nobody
+    assert len(named) == 4  # participants and facilitators, in German and English
+    assert all("Kim Berger" in html for html in named)
+
+
+def test_an_empty_name_makes_me_anonymous_and_withdraws_consent(phone, board):
+    client, kim = phone
+    client.post(
+        reverse("me-update", args=[board.pk]),
+        {"display_name": "\u200b", "named_in_summary": "on"},
+        headers=HTMX,
+    )
+    kim.refresh_from_db()
+    assert (kim.display_name, kim.named_in_summary) == ("", False)
+
+
+def test_no_renaming_in_a_closed_workshop_nor_for_others(phone, board, facilitator_client):
+    client, kim = phone
+    assert (
+        facilitator_client.post(
+            reverse("me-update", args=[board.pk]), {"display_name": "X"}
+        ).status_code
+        == 404
+    )
+    workshop_close(workshop=board.workshop)
+    response = client.post(
+        reverse("me-update", args=[board.pk]), {"display_name": "Neu"}, headers=HTMX
+    )
+    assert response.status_code in {403, 404}
+    kim.refresh_from_db()
+    assert kim.display_name == "Kim"
