@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from workshop.models import BreakoutGroup, Workshop
@@ -105,7 +106,30 @@ class GroupForm(forms.Form):
 
 # One required row and one optional: an extra row left empty is skipped, not an error
 # (rows passed as `initial` would count as initial forms and all be required).
-GroupFormSet = forms.formset_factory(GroupForm, extra=1, min_num=1, validate_min=True)
+class BaseGroupFormSet(forms.BaseFormSet):
+    """The breakout groups of a new workshop, with messages about groups, not forms."""
+
+    default_error_messages = {
+        "too_few_forms": _("Give the workshop at least one group: each group gets its own wall."),
+        "too_many_forms": _("That is more groups than one workshop can hold."),
+    }
+
+
+GroupFormSet = forms.formset_factory(
+    GroupForm, formset=BaseGroupFormSet, extra=1, min_num=1, validate_min=True
+)
+
+
+class LoginForm(AuthenticationForm):
+    """The facilitators' login, with a message that says what to check."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username or the password is wrong. Please check both; the password is "
+            "case-sensitive."
+        ),
+    }
 
 
 class FacilitatorAddForm(forms.Form):

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from boards.views import facilitator, moderation, participant, projector
 from workshop import views
+from workshop.forms import LoginForm
 
 facilitator_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -127,7 +128,11 @@ urlpatterns = [
         name="projector-snapshot",
     ),
     path("w/", include((facilitator_patterns, "workshop"))),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -84,7 +84,7 @@ def test_empty_card_refused_with_german_message(
         pytest.raises(ValidationError) as excinfo,
     ):
         create(board_a, text)
-    assert excinfo.value.messages == ["Die Karte ist leer. Schreib zuerst ein paar Worte."]
+    assert excinfo.value.messages == ["Die Karte ist leer. Schreiben Sie zuerst ein paar Worte."]
     assert not Card.objects.exists()
     assert Board.objects.get(pk=board_a.pk).rev == 0
     assert sent == []

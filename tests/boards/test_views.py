@@ -20,7 +20,7 @@ from workshop.models import BreakoutGroup, Participant, Workshop
 from workshop.services import workshop_close
 
 HTMX = {"HX-Request": "true"}
-EMPTY_DE = "Die Karte ist leer. Schreib zuerst ein paar Worte."
+EMPTY_DE = "Die Karte ist leer. Schreiben Sie zuerst ein paar Worte."
 TOO_LONG_DE = "Eine Karte fasst höchstens 140 Zeichen (diese hat 141)."
 CLOSED_DE = "Dieser Workshop ist beendet. Es können keine Karten mehr hinzugefügt werden."
 
@@ -50,8 +50,9 @@ def test_home_shows_the_code_form_without_error(db):
 def test_home_wrong_code_explains_in_german(workshop):
     response = Client().get(reverse("home"), {"code": "XXXXXX"})
     assert response.status_code == 200
-    assert "Kein Workshop hat diesen Code. Bitte prüf ihn und versuch es noch einmal." in text(
-        response
+    assert (
+        "Kein Workshop hat diesen Code. Bitte prüfen Sie ihn und versuchen Sie es noch einmal."
+        in text(response)
     )
 
 
@@ -129,7 +130,7 @@ def test_join_without_group_asks_for_one(group_a):
         reverse("join", args=[group_a.workshop.join_code]), {"display_name": "Kim"}
     )
     assert response.status_code == 200
-    assert "Bitte wähle eine Gruppe." in text(response)
+    assert "Bitte wählen Sie eine Gruppe." in text(response)
     assert not Participant.objects.exists()
 
 
@@ -476,11 +477,25 @@ def test_new_workshop_with_a_third_group_row(facilitator_client):
     assert Board.objects.count() == 3
 
 
-def test_new_workshop_needs_at_least_one_group(facilitator_client):
+def test_new_workshop_needs_at_least_one_group_and_says_so_in_plain_german(facilitator_client):
     data = new_workshop_data(facilitator_client, groups=("", ""))
     response = facilitator_client.post(reverse("workshop:new"), data)
     assert response.status_code == 200
     assert not Workshop.objects.exists()
+    body = text(response)
+    assert "Legen Sie mindestens eine Gruppe an: Jede Gruppe bekommt ihre eigene Wand." in body
+    assert "Formular" not in body
+
+
+def test_a_wrong_password_says_what_to_check(facilitator):
+    facilitator.set_password("richtig-und-lang-2026")
+    facilitator.save()
+    response = Client().post(
+        reverse("login"), {"username": facilitator.username, "password": "Richtig-und-lang-2026"}
+    )
+    assert response.status_code == 200
+    assert "Benutzername oder Passwort stimmen nicht." in text(response)
+    assert "Groß- und Kleinschreibung" in text(response)
 
 
 def test_new_workshop_with_duplicate_groups_creates_nothing(facilitator_client):

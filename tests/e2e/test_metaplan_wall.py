@@ -186,7 +186,7 @@ def tap_vote(phone: Page, target: str, *, plus: bool = True) -> None:
 def expect_dots_left(phone: Page, left: int, total: int = 3) -> None:
     line = phone.locator("[data-dots-left-line] [data-dots-left-text]")
     if left:
-        expect(line).to_have_text(f"Du hast noch {left} von {total} Punkten")
+        expect(line).to_have_text(f"Sie haben noch {left} von {total} Punkten")
     else:
         expect(line).to_have_text(
             f"Alle {total} Punkte vergeben. Mit \N{MINUS SIGN} kannst du einen umsetzen."
