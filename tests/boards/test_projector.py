@@ -277,6 +277,15 @@ def test_console_turns_pages_for_every_screen(facilitator_client, workshop):
     assert 'data-page="1"' in page(workshop)
 
 
+def test_console_turns_pages_with_htmx_without_swapping_the_controls(facilitator_client, workshop):
+    response = facilitator_client.post(
+        pages_url(workshop), {"turn": "next"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 204
+    workshop.refresh_from_db()
+    assert workshop.projector_page == 1
+
+
 def test_console_switches_automatic_pages_with_htmx(facilitator_client, workshop):
     response = facilitator_client.post(pages_url(workshop), {"auto": "on"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
