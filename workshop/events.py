@@ -12,7 +12,9 @@ from workshop import live, projector
 from workshop.models import Workshop
 
 
-def _per_language(workshop_id: int, audience: live.Audience, html: Callable[[], str]) -> dict:
+def _per_language(
+    workshop_id: int, audience: live.Audience, html: Callable[[], str]
+) -> dict[str, str]:
     out = {}
     for language in live.languages():
         with translation.override(language):

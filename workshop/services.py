@@ -196,8 +196,9 @@ PAGER_FIELDS = ["projector_page", "projector_auto", "projector_paged_at"]
 
 def _lock_pager(workshop: Workshop) -> None:
     """Lock the workshop row and read its projector page afresh (two consoles may turn)."""
-    Workshop.objects.select_for_update().filter(pk=workshop.pk).exists()
-    workshop.refresh_from_db(fields=PAGER_FIELDS)
+    fresh = Workshop.objects.select_for_update().only(*PAGER_FIELDS).get(pk=workshop.pk)
+    for name in PAGER_FIELDS:
+        setattr(workshop, name, getattr(fresh, name))
 
 
 def projector_page_turn(*, workshop: Workshop, step: int) -> Workshop:

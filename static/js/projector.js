@@ -4,7 +4,8 @@
  * in stellwand.js). After every change this pager measures them and places their cards in
  * columns, so that nothing scrolls and nothing is cut off: what does not fit at the
  * smallest readable size goes on another page. Several walls share a page where each gets
- * at least two columns; a wall too big for one page continues on the next.
+ * at least two columns (small walls stack one above another); a wall too big for one page
+ * is spread evenly over several. Everything only fills one page: the type grows instead.
  *
  * Generic, by the stage's data attributes: a stage holds sections (walls), each with items
  * (cards), optionally in groups with a head (clusters: the head stays with its first card
@@ -258,7 +259,7 @@
       widen(on, g);
       on.forEach(function (stack) { share(stack, g); });
     });
-    return { scale: scale, pages: pages, sections: sections, broken: broken(sections) };
+    return { scale: scale, pages: pages, sections: sections };
   }
 
   /* How tall a small wall is at two columns: its header, its balanced columns, its edge. */
@@ -488,9 +489,10 @@
     plan = paginate(sections, 1);
     if (plan.pages.length === 1) {
       // As large as still fits one page, unless that breaks words the base size keeps whole.
+      var base = broken(sections);
       for (var i = 0; i < BOOST.length; i++) {
         var bigger = paginate(sections, BOOST[i]);
-        if (bigger.pages.length === 1 && bigger.broken <= plan.broken) { plan = bigger; break; }
+        if (bigger.pages.length === 1 && broken(sections) <= base) { plan = bigger; break; }
       }
       if (plan.scale === 1) plan = paginate(sections, 1);
     }
@@ -505,11 +507,16 @@
     laying = false;
   }
 
-  var scheduled = false;
+  // Before the next paint: a swapped wall is never seen unplaced. `data-pending` says a
+  // layout is due (tests wait for it to go).
   function schedule() {
-    if (scheduled) return;
-    scheduled = true;
-    requestAnimationFrame(function () { scheduled = false; readState(); layout(); });
+    if (stage.hasAttribute("data-pending")) return;
+    stage.dataset.pending = "";
+    requestAnimationFrame(function () {
+      delete stage.dataset.pending;
+      readState();
+      layout();
+    });
   }
 
   /* ---- which page ---- */

@@ -2,10 +2,10 @@
 join panel follows the workshop.
 
 1. Walls of every size fit: 1, 2, 4 and 10 walls with up to 40 cards (short and long texts,
-   some clusters), on 1920x1080 and 1280x720. On every page each visible card lies inside
-   the viewport, its text is at least 24 px (18 px), no card covers another, nothing
-   scrolls, and all pages together show every card on the walls exactly once. Clustered
-   cards have their cluster's name on the same page.
+   some clusters), on 1920x1080 and 1280x720, and one wall's own view. On every page each
+   visible card lies inside the viewport, its text is at least 24 px (18 px), no card
+   covers another, nothing scrolls, and all pages together show every card on the walls
+   exactly once. Clustered cards have their cluster's name on the same page.
 2. A closed voting round shows the wall ranked: clusters and cards by their dots, with
    places, still fitting the screen.
 3. The facilitator turns pages from the console (a reloaded projector stays on that page);
@@ -118,8 +118,9 @@ class PageView:
 
 
 MEASURE = """async stage => {
-  // After the next frame: a live update that just arrived is laid out by then.
-  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  // Once a live update that just arrived is laid out.
+  const frame = () => new Promise(done => requestAnimationFrame(done));
+  do { await frame(); } while (stage.hasAttribute('data-pending'));
   const box = el => { const r = el.getBoundingClientRect();
     return {top: r.top, left: r.left, bottom: r.bottom, right: r.right}; };
   const shown = el => el.checkVisibility({visibilityProperty: true, opacityProperty: false});
@@ -224,6 +225,18 @@ def test_every_card_fits_on_some_page(screens, facilitator, walls, size):
     print(f"{walls} walls at {size}: {len(views)} pages")
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_one_walls_own_view_fits_too(screens, facilitator, size):
+    workshop = build(facilitator, [40, 12])
+    board = workshop.boards.order_by("pk").first()
+    projector = open_projector(screens, workshop, size, path=f"{board.pk}/")
+    views = page_through(projector, SIZES[size])
+    seen = Counter(card["id"] for view in views for card in view.cards)
+    assert set(seen) == set(Card.objects.on_wall().filter(board=board).values_list("pk", flat=True))
+    assert max(seen.values()) == 1
+    print(f"one wall of 40 on its own at {size}: {len(views)} pages")
+
+
 # ---------------------------------------------------------------- a closed round, ranked
 
 
@@ -248,7 +261,8 @@ def vote(facilitator, board: Board, dots: dict[int, int]) -> VotingRound:
 
 
 RANKED = """async stage => {
-  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const frame = () => new Promise(done => requestAnimationFrame(done));
+  do { await frame(); } while (stage.hasAttribute('data-pending'));
   const shown = el => el.checkVisibility();
   const at = el => { const r = el.getBoundingClientRect(); return [r.left, r.top]; };
   const place = el => { const b = el.querySelector(':scope > .pager-place');
