@@ -112,7 +112,8 @@
     return els;
   }
 
-  function pack(runs, limit, m) {
+  function pack(runs, height, m) {
+    var limit = height + 0.01;  // sums in another order round differently
     var cols = [[]];
     var col = cols[0];
     var y = 0;
@@ -363,29 +364,46 @@
       s.all.forEach(function (el) { el.classList.add("pager-off"); });
       list(s.el.querySelectorAll(".pager-cont:not(.pager-probe)")).forEach(function (el) { el.remove(); });
     });
-    // Columns share what width is left, up to a comfortable line length.
-    var total = page.reduce(function (n, stack) { return n + stack.cols; }, 0);
-    var spare = g.W - pageWidth(page, g.col, g);
-    var colW = Math.min(g.colMax, g.col + Math.max(0, spare) / total);
     var live = parts.map(function (p) { return p.s; });
     live.forEach(function (s) { s.all.forEach(function (el) { el.classList.remove("pager-off"); }); });
-    var colsOf = function (s) { return parts.filter(function (p) { return p.s === s; })[0].cols; };
-    measure(live, g, colW, colsOf);
-    var layouts = parts.map(function (p) {
-      return { p: p, cols: balanced(p.runs, p.cols, limitOf(p), p.s.m), colW: colW };
-    });
-    if (layouts.some(function (l) { return l.cols.length > l.p.cols; })) {
+    // This page's own column counts: a wall that leaves columns empty gives them back.
+    var cols = new Map(page.map(function (stack) { return [stack, stack.cols]; }));
+    var stackOf = function (p) { return page.filter(function (st) { return st.parts.indexOf(p) >= 0; })[0]; };
+    var colsOf = function (s) { return cols.get(stackOf(parts.filter(function (p) { return p.s === s; })[0])); };
+    var width = function (colW) {
+      return page.reduce(function (w, st) { return w + wallWidth(st.parts[0].s, cols.get(st), colW, g); }, 0) +
+        (page.length - 1) * g.wallGap;
+    };
+    var colW, layouts;
+    for (var round = 0; round < 3; round++) {
+      // Columns share what width is left, up to a comfortable line length.
+      var total = page.reduce(function (n, st) { return n + cols.get(st); }, 0);
+      colW = Math.min(g.colMax, g.col + Math.max(0, g.W - width(g.col)) / total);
+      measure(live, g, colW, colsOf);
+      layouts = parts.map(function (p) {
+        return { p: p, cols: balanced(p.runs, cols.get(stackOf(p)), limitOf(p), p.s.m) };
+      });
+      var shrunk = false;
+      page.forEach(function (st) {
+        var used = Math.max.apply(null, layouts.filter(function (l) { return st.parts.indexOf(l.p) >= 0; })
+          .map(function (l) { return l.cols.length; }));
+        if (Math.max(MIN_COLS, used) < cols.get(st)) { cols.set(st, Math.max(MIN_COLS, used)); shrunk = true; }
+      });
+      if (!shrunk) break;
+    }
+    if (layouts.some(function (l) { return l.cols.length > cols.get(stackOf(l.p)); })) {
       // Never expected (wider columns only make cards shorter); the narrow measure fits.
+      cols = new Map(page.map(function (stack) { return [stack, stack.cols]; }));
       colW = g.col;
       measure(live, g, colW, colsOf);
-      layouts = parts.map(function (p) { return { p: p, cols: pack(p.runs, limitOf(p), p.s.m), colW: colW }; });
+      layouts = parts.map(function (p) { return { p: p, cols: pack(p.runs, limitOf(p), p.s.m) }; });
     }
-    var x = Math.max(0, (g.W - pageWidth(page, colW, g)) / 2);
-    page.forEach(function (stack) {
-      stack.parts.forEach(function (p) {
-        place(layouts.filter(function (l) { return l.p === p; })[0], x, g);
+    var x = Math.max(0, (g.W - width(colW)) / 2);
+    page.forEach(function (st) {
+      layouts.forEach(function (l) {
+        if (st.parts.indexOf(l.p) >= 0) place(l, cols.get(st), colW, x, g);
       });
-      x += wallWidth(stack.parts[0].s, stack.cols, colW, g) + g.wallGap;
+      x += wallWidth(st.parts[0].s, cols.get(st), colW, g) + g.wallGap;
     });
     var label = document.querySelector("[data-pager-label]");
     if (label) {
@@ -400,21 +418,21 @@
     shown = index;
   }
 
-  function place(l, x, g) {
+  function place(l, k, colW, x, g) {
     var s = l.p.s;
     s.el.style.left = x + "px";
     s.el.style.top = l.p.top + "px";
     s.el.style.height = l.p.height + "px";
-    s.el.style.width = wallWidth(s, l.p.cols, l.colW, g) + "px";
+    s.el.style.width = wallWidth(s, k, colW, g) + "px";
     var keep = new Set();
     l.cols.forEach(function (col, c) {
-      var left = s.padLeft + c * (l.colW + g.gap);
+      var left = s.padLeft + c * (colW + g.gap);
       col.forEach(function (placed) {
         var el = placed.el;
         if (placed.cont) el = continued(s, el);
         el.style.left = left + "px";
         el.style.top = s.top + placed.y + "px";
-        el.style.width = l.colW + "px";
+        el.style.width = colW + "px";
         keep.add(el);
       });
     });
