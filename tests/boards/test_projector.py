@@ -30,7 +30,7 @@ from tests.boards.test_consumers import (
 )
 from tests.conftest import join_via_http
 from tests.factories import CardFactory, UserFactory
-from workshop import live, services
+from workshop import live, projector, services
 from workshop.asgi import application
 from workshop.models import Workshop
 
@@ -224,6 +224,20 @@ def test_projector_page_shows_address_code_and_qr_code(workshop, group_a):
 def test_projector_page_names_the_public_address(workshop, group_a, settings):
     settings.STELLWAND_PUBLIC_URL = "https://stellwand.example.de"
     assert "data-join-address>stellwand.example.de</strong>" in page(workshop)
+
+
+@pytest.mark.parametrize(
+    ("public_url", "address"),
+    [
+        ("http://192.168.1.20:8000", "192.168.1.20:8000"),
+        ("https://stellwand.example.de", "stellwand.example.de"),
+        ("https://example.de/stellwand", "example.de/stellwand"),
+        ("", ""),  # a push without a request: the screen fills in the host it reached
+    ],
+)
+def test_the_address_to_type_is_host_and_path(settings, public_url, address):
+    settings.STELLWAND_PUBLIC_URL = public_url
+    assert projector.join_address(None) == address
 
 
 @pytest.mark.parametrize(
