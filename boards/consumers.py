@@ -19,6 +19,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from boards.events import board_for_render, personal_html, wall_html
 from boards.models import Board
 from workshop import live, permissions
+from workshop.events import join_panel_html, pager_html
 from workshop.live import Audience
 from workshop.models import Participant, Workshop
 from workshop.services import participant_for_session
@@ -36,6 +37,8 @@ class Access:
     groups: list[str] = field(default_factory=list)
     boards: list[tuple[int, Audience]] = field(default_factory=list)
     participant: Participant | None = None
+    # A projector screen also gets the workshop's join panel and page with every snapshot.
+    projector_of: Workshop | None = None
 
 
 def scope_language(scope: dict) -> str:
@@ -126,9 +129,14 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
         board_ids = [only]
     return Access(
         language=lang,
-        groups=[live.workshop_group(workshop.pk, Audience.PROJECTOR)]
+        groups=[
+            # Without a language: closing the screens when the link is revoked.
+            live.workshop_group(workshop.pk, Audience.PROJECTOR),
+            live.workshop_group(workshop.pk, Audience.PROJECTOR, lang),
+        ]
         + [live.board_group(pk, Audience.PROJECTOR, lang) for pk in board_ids],
         boards=[(pk, Audience.PROJECTOR) for pk in board_ids],
+        projector_of=workshop,
     )
 
 
@@ -152,6 +160,9 @@ def snapshots(access: Access) -> list[str]:
             out.append(wall_html(board, audience))
             if access.participant is not None:
                 out.append(personal_html(board, access.participant))
+        if access.projector_of is not None:
+            # A screen that was offline while the workshop closed or the page turned catches up.
+            out += [join_panel_html(access.projector_of), pager_html(access.projector_of)]
         return out
 
 

@@ -1,12 +1,25 @@
-"""Workshop-level pushes (who joined), rendered per language and handed to `workshop.live`."""
+"""Workshop-level pushes (who joined, the projector's join panel and page), rendered per
+language and handed to `workshop.live`."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from workshop import live
+from workshop import live, projector
 from workshop.models import Workshop
+
+
+def _per_language(
+    workshop_id: int, audience: live.Audience, html: Callable[[], str]
+) -> dict[str, str]:
+    out = {}
+    for language in live.languages():
+        with translation.override(language):
+            out[live.workshop_group(workshop_id, audience, language)] = html()
+    return out
 
 
 def group_counts_changed(workshop: Workshop) -> None:
@@ -15,11 +28,43 @@ def group_counts_changed(workshop: Workshop) -> None:
     def render() -> dict[str, str]:
         counts = workshop.participant_counts()
         context = {"counts": counts, "total": sum(counts.values())}
-        out = {}
-        for language in live.languages():
-            with translation.override(language):
-                html = render_to_string("workshop/_group_counts.html", context)
-            out[live.workshop_group(workshop.pk, live.Audience.FACILITATORS, language)] = html
-        return out
+        return _per_language(
+            workshop.pk,
+            live.Audience.FACILITATORS,
+            lambda: render_to_string("workshop/_group_counts.html", context),
+        )
+
+    live.send_html_on_commit(render)
+
+
+def join_panel_html(workshop: Workshop) -> str:
+    """The projector's join panel as pushed: no request, so the address of STELLWAND_PUBLIC_URL."""
+    context = {"join": projector.join_panel(workshop)}
+    return render_to_string(f"{projector.JOIN_TEMPLATE}#join-panel", context)
+
+
+def pager_html(workshop: Workshop) -> str:
+    context = {"pager": projector.pager(workshop)}
+    return render_to_string(f"{projector.JOIN_TEMPLATE}#pager", context)
+
+
+def projector_join_changed(workshop_id: int) -> None:
+    """After commit, projector screens show how to join now (or that nobody can)."""
+
+    def render() -> dict[str, str]:
+        workshop = Workshop.objects.get(pk=workshop_id)
+        return _per_language(
+            workshop_id, live.Audience.PROJECTOR, lambda: join_panel_html(workshop)
+        )
+
+    live.send_html_on_commit(render)
+
+
+def projector_pager_changed(workshop_id: int) -> None:
+    """After commit, projector screens turn to the page the facilitators chose."""
+
+    def render() -> dict[str, str]:
+        workshop = Workshop.objects.get(pk=workshop_id)
+        return _per_language(workshop_id, live.Audience.PROJECTOR, lambda: pager_html(workshop))
 
     live.send_html_on_commit(render)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import segno
 from django.conf import settings
 from django.http import HttpRequest
@@ -29,3 +31,19 @@ def qr_svg(data: str) -> str:
     return segno.make(data, error="m").svg_inline(
         scale=1, border=2, dark="#1b1f24", light="#ffffff", omitsize=True
     )
+
+
+def qr_svg_file(data: str) -> bytes:
+    """The same QR code as a standalone SVG file (for an <img> or a download)."""
+    out = io.BytesIO()
+    segno.make(data, error="m").save(
+        out,
+        kind="svg",
+        scale=1,
+        border=2,
+        dark="#1b1f24",
+        light="#ffffff",
+        omitsize=True,
+        xmldecl=False,
+    )
+    return out.getvalue()

@@ -48,6 +48,11 @@ class Workshop(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     joining_open = models.BooleanField(_("joining open"), default=True)
+    # What the projector screens show when the walls take more than one screen: the page the
+    # facilitators turned to, and whether the pages turn by themselves (from `paged_at` on).
+    projector_page = models.IntegerField(default=0)
+    projector_auto = models.BooleanField(default=False)
+    projector_paged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workshop import events, live
+from workshop import events, live, projector
 from workshop.models import BreakoutGroup, Participant, Workshop, new_join_code, new_projector_token
 from workshop.text import clean_text
 
@@ -65,7 +65,7 @@ def workshop_update(*, workshop: Workshop, **fields: object) -> Workshop:
 
 
 def workshop_close(*, workshop: Workshop) -> Workshop:
-    """Make the workshop read-only and close every participant's socket."""
+    """Make the workshop read-only, close every participant's socket, tell the projectors."""
     with transaction.atomic():
         workshop.closed_at = timezone.now()
         workshop.save(update_fields=["closed_at", "updated_at"])
@@ -76,13 +76,16 @@ def workshop_close(*, workshop: Workshop) -> Workshop:
             ],
             live.CLOSE_WORKSHOP_CLOSED,
         )
+        events.projector_join_changed(workshop.pk)
     return workshop
 
 
 def workshop_reopen(*, workshop: Workshop) -> Workshop:
-    """Let participants write again."""
-    workshop.closed_at = None
-    workshop.save(update_fields=["closed_at", "updated_at"])
+    """Let participants write again; projectors invite people to join again."""
+    with transaction.atomic():
+        workshop.closed_at = None
+        workshop.save(update_fields=["closed_at", "updated_at"])
+        events.projector_join_changed(workshop.pk)
     return workshop
 
 
@@ -127,6 +130,7 @@ def join_code_renew(*, workshop: Workshop) -> Workshop:
             with transaction.atomic():
                 workshop.join_code = new_join_code()
                 workshop.save(update_fields=["join_code", "updated_at"])
+                events.projector_join_changed(workshop.pk)
         except IntegrityError:
             continue
         return workshop
@@ -184,9 +188,45 @@ def participant_rename(
 
 
 def joining_set(*, workshop: Workshop, is_open: bool) -> Workshop:
-    """Open or close joining; people who already joined stay in."""
-    workshop.joining_open = is_open
-    workshop.save(update_fields=["joining_open", "updated_at"])
+    """Open or close joining; people who already joined stay in. Projectors show which."""
+    with transaction.atomic():
+        workshop.joining_open = is_open
+        workshop.save(update_fields=["joining_open", "updated_at"])
+        events.projector_join_changed(workshop.pk)
+    return workshop
+
+
+PAGER_FIELDS = ["projector_page", "projector_auto", "projector_paged_at"]
+
+
+def _lock_pager(workshop: Workshop) -> None:
+    """Lock the workshop row and read its projector page afresh (two consoles may turn)."""
+    fresh = Workshop.objects.select_for_update().only(*PAGER_FIELDS).get(pk=workshop.pk)
+    for name in PAGER_FIELDS:
+        setattr(workshop, name, getattr(fresh, name))
+
+
+def projector_page_turn(*, workshop: Workshop, step: int) -> Workshop:
+    """Turn every projector screen `step` pages on (back when negative); they wrap around."""
+    with transaction.atomic():
+        _lock_pager(workshop)
+        # While pages turn by themselves, count on from the page shown now.
+        workshop.projector_page += projector.pager(workshop).turned + step
+        workshop.projector_paged_at = timezone.now()
+        workshop.save(update_fields=[*PAGER_FIELDS, "updated_at"])
+        events.projector_pager_changed(workshop.pk)
+    return workshop
+
+
+def projector_auto_set(*, workshop: Workshop, auto: bool) -> Workshop:
+    """Let the projector's pages turn by themselves (slowly), or stop them where they are."""
+    with transaction.atomic():
+        _lock_pager(workshop)
+        workshop.projector_page += projector.pager(workshop).turned
+        workshop.projector_auto = auto
+        workshop.projector_paged_at = timezone.now()
+        workshop.save(update_fields=[*PAGER_FIELDS, "updated_at"])
+        events.projector_pager_changed(workshop.pk)
     return workshop
 
 

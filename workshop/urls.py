@@ -29,6 +29,7 @@ facilitator_patterns = [
     path("<int:workshop_id>/close/", views.workshop_close, name="close"),
     path("<int:workshop_id>/reopen/", views.workshop_reopen, name="reopen"),
     path("<int:workshop_id>/projector/revoke/", views.projector_revoke, name="projector-revoke"),
+    path("<int:workshop_id>/projector/pages/", projector.projector_pages, name="projector-pages"),
     path("<int:workshop_id>/code/renew/", views.join_code_renew, name="code-renew"),
     path("<int:workshop_id>/joining/", views.joining_set, name="joining"),
     path(
@@ -122,6 +123,7 @@ urlpatterns = [
     path("b/<int:board_id>/votes/retract/", participant.vote_retract, name="vote-retract"),
     path("p/<str:token>/", projector.projector, name="projector"),
     path("p/<str:token>/<int:board_id>/", projector.projector, name="projector-board"),
+    path("p/<str:token>/qr.svg", projector.projector_qr, name="projector-qr"),
     path(
         "p/<str:token>/<int:board_id>/snapshot/",
         projector.projector_snapshot,

@@ -16,9 +16,10 @@ from boards import services
 from boards.events import with_wall
 from workshop.decorators import facilitator_required
 from workshop.forms import FacilitatorAddForm, GroupForm, GroupFormSet, WorkshopForm
-from workshop.links import join_link, projector_link, qr_svg
+from workshop.links import join_link, projector_link, qr_svg, qr_svg_file
 from workshop.live import Audience
 from workshop.models import Workshop
+from workshop.projector import pager
 from workshop.views import ParticipantRenameForm, back_to_form_page
 
 
@@ -61,6 +62,7 @@ def _console_context(request: HttpRequest, workshop: Workshop) -> dict[str, obje
         "qr": qr_svg(link),
         "counts": counts,
         "projector_link": projector_link(request, workshop),
+        "pager": pager(workshop),
     }
 
 
@@ -131,7 +133,7 @@ def group_delete(request: HttpRequest, workshop: Workshop, group_id: int) -> Htt
 
 @facilitator_required
 def qr_code(request: HttpRequest, workshop: Workshop) -> HttpResponse:
-    return HttpResponse(qr_svg(join_link(request, workshop)), content_type="image/svg+xml")
+    return HttpResponse(qr_svg_file(join_link(request, workshop)), content_type="image/svg+xml")
 
 
 @facilitator_required

@@ -71,6 +71,15 @@ async def snapshots(communicator, n=1) -> list[str]:
     return [await communicator.receive_from(timeout=TIMEOUT) for _ in range(n)]
 
 
+async def projector_snapshot(communicator, walls=1) -> list[str]:
+    """A projector's socket opens with its walls, then its join panel and its page."""
+    received = await snapshots(communicator, walls + 2)
+    assert all("data-snapshot" in wall for wall in received[:walls])
+    assert 'id="projector-join"' in received[walls]
+    assert 'id="projector-pager"' in received[walls + 1]
+    return received[:walls]
+
+
 async def phone_snapshot(communicator) -> tuple[str, str]:
     """A participant's socket opens with two messages: the wall, then their personal element."""
     wall, personal = await snapshots(communicator, 2)
@@ -262,7 +271,7 @@ async def test_console_refused_to_others(workshop, board_a, phone_a):
 
 async def test_projector_by_token_sees_every_board(workshop, board_a, board_b):
     communicator = await open_socket(f"/ws/projector/{workshop.projector_token}/")
-    first, second = await snapshots(communicator, 2)
+    first, second = await projector_snapshot(communicator, 2)
     assert f'id="board-{board_a.pk}"' in first
     assert f'id="board-{board_b.pk}"' in second
     await pin(board_b, "Für alle sichtbar")
@@ -273,7 +282,7 @@ async def test_projector_by_token_sees_every_board(workshop, board_a, board_b):
 async def test_projector_query_restricts_to_one_board(workshop, board_a, board_b, other_group):
     path = f"/ws/projector/{workshop.projector_token}/?board={board_a.pk}"
     communicator = await open_socket(path)
-    (snapshot,) = await snapshots(communicator)
+    (snapshot,) = await projector_snapshot(communicator)
     assert f'id="board-{board_a.pk}"' in snapshot
     assert await communicator.receive_nothing(timeout=0.2)
     await pin(board_b, "Andere Wand")
@@ -292,7 +301,7 @@ async def test_projector_wrong_token_refused(workshop, board_a):
 async def test_projector_revoke_closes_screen_and_old_token_is_refused(workshop, board_a):
     old = workshop.projector_token
     communicator = await open_socket(f"/ws/projector/{old}/")
-    await snapshots(communicator)
+    await projector_snapshot(communicator)
     await database_sync_to_async(services.projector_link_revoke)(workshop=workshop)
     await expect_close(communicator, live.CLOSE_PROJECTOR_REVOKED)
     await communicator.disconnect()

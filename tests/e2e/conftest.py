@@ -57,6 +57,8 @@ PHONE = {
     "has_touch": True,
 }
 BEAMER = {**GERMAN, "viewport": {"width": 1920, "height": 1080}}
+# An older projector (or a PC that drives it at HD ready): the smallest screen we fit.
+SMALL_BEAMER = {**GERMAN, "viewport": {"width": 1280, "height": 720}}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -387,6 +389,10 @@ class Screens:
     def beamer(self, base_url: str | None = None, **options: object) -> Page:
         """The PC in the room that drives the projector (full HD)."""
         return self._context(base_url, **{**BEAMER, **options}).new_page()
+
+    def small_beamer(self, base_url: str | None = None) -> Page:
+        """A projector at 1280x720."""
+        return self._context(base_url, **SMALL_BEAMER).new_page()
 
     def check(self) -> None:
         assert self.requests or not self.contexts, "no request was recorded: is recording broken?"
