@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from boards.models import Board, Card, Cluster, Color
+from workshop.forms import IdChoiceField, VersionField
 
 EMPTY_CARD = _("The card is empty. Write a few words first.")
 
@@ -35,7 +36,7 @@ class CardForm(forms.Form):
 class VersionForm(forms.Form):
     """The version of a card its writer saw: a stale one gets a conflict, not an overwrite."""
 
-    version = forms.IntegerField(min_value=1, required=False)
+    version = VersionField()
 
 
 class OwnCardForm(VersionForm):
@@ -49,12 +50,12 @@ class OwnCardForm(VersionForm):
 class VoteForm(forms.Form):
     """One dot on a card or a cluster of this board."""
 
-    card = forms.ModelChoiceField(
+    card = IdChoiceField(
         queryset=Card.objects.none(),
         required=False,
         error_messages={"invalid_choice": _("This card is no longer on the wall.")},
     )
-    cluster = forms.ModelChoiceField(
+    cluster = IdChoiceField(
         queryset=Cluster.objects.none(),
         required=False,
         error_messages={"invalid_choice": _("This cluster was dissolved just now.")},

@@ -115,3 +115,58 @@ def test_reveal_and_voting_from_the_wall(board_a, facilitator_client, joined_cli
     assert board_a.voting_rounds.get().dots_per_participant == 3
     assert facilitator_client.post(url("voting-close", board_a), headers=HTMX).status_code == 204
     assert board_a.voting_rounds.get().closed_at is not None
+
+
+OUT_OF_DATE_DE = "Diese Seite ist nicht mehr aktuell. Bitte laden Sie sie neu."
+# 2**63 and 10**30 were an OverflowError on SQLite in `pk__in`; "²" passed str.isdigit()
+# and failed int(); 5,000 digits are past Python's int() limit.
+ODD_CARD_IDS = [str(10**30), str(2**63), "²", "-1", "9" * 5000]
+
+
+@pytest.mark.parametrize("odd", ODD_CARD_IDS)
+def test_merge_refuses_an_odd_card_id_and_merges_nothing(board_a, facilitator_client, cards, odd):
+    pair = [cards[0].pk, cards[1].pk]
+    for form in ({"cards": [*pair, odd]}, {"cards": pair, "target": odd}):
+        response = facilitator_client.post(url("merge", board_a), form, headers=HTMX)
+        assert response.status_code == 400
+        assert response.content.decode() == OUT_OF_DATE_DE
+    assert loose(board_a) == ["Eins", "Zwei", "Drei"]
+    assert not board_a.moderation_steps.exists()
+
+
+@pytest.mark.parametrize("odd", ODD_CARD_IDS)
+def test_cluster_create_refuses_an_odd_card_id_and_creates_nothing(
+    board_a, facilitator_client, cards, odd
+):
+    form = {"title": "Tickets", "cards": [cards[0].pk, odd]}
+    response = facilitator_client.post(url("cluster-create", board_a), form, headers=HTMX)
+    assert response.status_code == 400
+    assert response.content.decode() == OUT_OF_DATE_DE
+    assert not Cluster.objects.filter(board=board_a).exists()
+    assert loose(board_a) == ["Eins", "Zwei", "Drei"]
+
+
+def test_an_odd_card_id_from_a_plain_form_is_a_message_on_the_wall(
+    board_a, facilitator_client, cards
+):
+    form = {"cards": [cards[0].pk, cards[1].pk, str(10**30)]}
+    response = facilitator_client.post(url("merge", board_a), form, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [OUT_OF_DATE_DE]
+    assert loose(board_a) == ["Eins", "Zwei", "Drei"]
+
+
+@pytest.mark.parametrize("odd", ["²", "9" * 5000, str(10**30)])
+def test_pin_delete_and_move_refuse_an_odd_id_or_version(board_a, facilitator_client, cards, odd):
+    card = cards[0]
+    answers = [
+        facilitator_client.post(url("pin", board_a), {"card": odd}, headers=HTMX),
+        facilitator_client.post(
+            url("card-delete", board_a, card.pk), {"version": odd}, headers=HTMX
+        ),
+        facilitator_client.post(
+            url("card-move", board_a, card.pk), {"cluster": odd, "index": 0}, headers=HTMX
+        ),
+        facilitator_client.post(url("card-move", board_a, card.pk), {"index": odd}, headers=HTMX),
+    ]
+    assert [(a.status_code, a.content.decode()) for a in answers] == [(400, OUT_OF_DATE_DE)] * 4
+    assert loose(board_a) == ["Eins", "Zwei", "Drei"]
