@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from boards.consumers import BoardConsumer
 
@@ -6,4 +6,7 @@ websocket_urlpatterns = [
     path("ws/boards/<id:board_id>/", BoardConsumer.as_asgi()),
     path("ws/workshops/<id:workshop_id>/", BoardConsumer.as_asgi()),
     path("ws/projector/<token:token>/", BoardConsumer.as_asgi()),
+    # Any other path (an odd id or token included): refused on connect, like a stranger,
+    # rather than the router's "No route found" exception.
+    re_path(r"", BoardConsumer.as_asgi()),
 ]

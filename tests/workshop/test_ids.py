@@ -53,6 +53,15 @@ def test_the_join_page_forgives_case_spaces_and_dashes_and_nothing_else(workshop
     assert "Nullzeichen sind nicht erlaubt." in home.content.decode()
 
 
+@pytest.mark.parametrize("cookie", ["\x00" * 32, "a" * 7, "ABCDEFGH" * 4, "'; --" * 8])
+def test_an_odd_session_cookie_starts_a_fresh_session(cookie, board_a):
+    # A NUL in the cookie reached the session query: a DataError on PostgreSQL.
+    client = Client()
+    client.cookies["sessionid"] = cookie
+    assert client.get(reverse("privacy")).status_code == 200
+    assert client.get(reverse("board", args=[board_a.pk])).status_code == 404
+
+
 @pytest.mark.parametrize(
     "joined", [None, "Kim", [1, 2], {"1": None}, {"1": "1"}, {"1": 10**30}, {"1": True}, {"1": [1]}]
 )
