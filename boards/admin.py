@@ -1,14 +1,15 @@
 from django.contrib import admin
 
 from boards.models import Board, Card
+from workshop.admin import ModelAdmin
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(ModelAdmin):
     list_display = ["__str__", "workshop", "rev"]
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(ModelAdmin):
     list_display = ["__str__", "board", "author", "created_at"]
     list_filter = ["board__workshop"]

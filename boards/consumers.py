@@ -20,6 +20,7 @@ from boards.events import board_for_render, personal_html, wall_html
 from boards.models import Board
 from workshop import live, permissions
 from workshop.events import join_panel_html, pager_html
+from workshop.ids import parse_id
 from workshop.live import Audience
 from workshop.models import Participant, Workshop
 from workshop.services import participant_for_session
@@ -57,11 +58,11 @@ def scope_language(scope: dict) -> str:
     return settings.LANGUAGE_CODE
 
 
-def _query_board(scope: dict) -> int | None:
+def _query_value(scope: dict, name: str) -> str | None:
     for part in scope.get("query_string", b"").decode("latin-1").split("&"):
         key, _, value = part.partition("=")
-        if key == "board" and value.isdigit():
-            return int(value)
+        if key == name:
+            return value
     return None
 
 
@@ -122,11 +123,12 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
     if workshop is None:
         return None
     board_ids = list(workshop.boards.values_list("pk", flat=True))
-    only = _query_board(scope)
+    only = _query_value(scope, "board")
     if only is not None:
-        if only not in board_ids:
-            return None
-        board_ids = [only]
+        board_id = parse_id(only)
+        if board_id not in board_ids:
+            return None  # an odd or foreign board: refused, not widened to all boards
+        board_ids = [board_id]
     return Access(
         language=lang,
         groups=[
@@ -144,9 +146,9 @@ def resolve_access(scope: dict) -> Access | None:
     kwargs = scope["url_route"]["kwargs"]
     lang = scope_language(scope)
     if "board_id" in kwargs:
-        return board_access(scope, int(kwargs["board_id"]), lang)
+        return board_access(scope, kwargs["board_id"], lang)
     if "workshop_id" in kwargs:
-        return console_access(scope, int(kwargs["workshop_id"]), lang)
+        return console_access(scope, kwargs["workshop_id"], lang)
     if "token" in kwargs:
         return projector_access(scope, kwargs["token"], lang)
     return None

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from boards.models import Board, Card, Cluster, Color
 from boards.services._common import MISSING_VERSION
-from workshop.forms import VisibleCharField
+from workshop.forms import IdChoiceField, VersionField, VisibleCharField
 
 EMPTY_CARD = _("The card is empty. Write a few words first.")
 
@@ -40,14 +40,7 @@ class VersionForm(forms.Form):
     Required: a write that names no version would always win over a newer change.
     """
 
-    version = forms.IntegerField(
-        min_value=1,
-        error_messages={
-            "required": MISSING_VERSION,
-            "invalid": MISSING_VERSION,
-            "min_value": MISSING_VERSION,
-        },
-    )
+    version = VersionField(required=True, error_messages={"required": MISSING_VERSION})
 
 
 class OwnCardForm(VersionForm):
@@ -61,12 +54,12 @@ class OwnCardForm(VersionForm):
 class VoteForm(forms.Form):
     """One dot on a card or a cluster of this board."""
 
-    card = forms.ModelChoiceField(
+    card = IdChoiceField(
         queryset=Card.objects.none(),
         required=False,
         error_messages={"invalid_choice": _("This card is no longer on the wall.")},
     )
-    cluster = forms.ModelChoiceField(
+    cluster = IdChoiceField(
         queryset=Cluster.objects.none(),
         required=False,
         error_messages={"invalid_choice": _("This cluster was dissolved just now.")},

@@ -1,9 +1,12 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from boards.consumers import BoardConsumer
 
 websocket_urlpatterns = [
-    path("ws/boards/<int:board_id>/", BoardConsumer.as_asgi()),
-    path("ws/workshops/<int:workshop_id>/", BoardConsumer.as_asgi()),
-    path("ws/projector/<str:token>/", BoardConsumer.as_asgi()),
+    path("ws/boards/<id:board_id>/", BoardConsumer.as_asgi()),
+    path("ws/workshops/<id:workshop_id>/", BoardConsumer.as_asgi()),
+    path("ws/projector/<token:token>/", BoardConsumer.as_asgi()),
+    # Any other path (an odd id or token included): refused on connect, like a stranger,
+    # rather than the router's "No route found" exception.
+    re_path(r"", BoardConsumer.as_asgi()),
 ]

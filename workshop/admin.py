@@ -1,6 +1,43 @@
-from django.contrib import admin
+from __future__ import annotations
 
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
+from django.http import HttpRequest, HttpResponseBase
+
+from workshop.ids import parse_id
 from workshop.models import BreakoutGroup, Participant, Workshop
+
+
+class ModelAdmin(admin.ModelAdmin):
+    """Django's ModelAdmin, whose actions get only selected rows whose ids can be ids."""
+
+    def response_action(
+        self, request: HttpRequest, queryset: object, *args: object, **kwargs: object
+    ) -> HttpResponseBase | None:
+        # Django filters `pk__in` the checkboxes as sent: an odd one is an OverflowError or
+        # a ValueError there. Without it, "Items must be selected" says what happened.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        kept = [value for value in selected if parse_id(value) is not None]
+        if kept != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, kept)
+        return super().response_action(request, queryset, *args, **kwargs)
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(ModelAdmin, auth_admin.UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class GroupAdmin(ModelAdmin, auth_admin.GroupAdmin):
+    pass
 
 
 class BreakoutGroupInline(admin.TabularInline):
@@ -9,7 +46,7 @@ class BreakoutGroupInline(admin.TabularInline):
 
 
 @admin.register(Workshop)
-class WorkshopAdmin(admin.ModelAdmin):
+class WorkshopAdmin(ModelAdmin):
     list_display = ["title", "date", "place", "join_code", "closed_at"]
     search_fields = ["title", "join_code"]
     filter_horizontal = ["facilitators"]
@@ -18,6 +55,6 @@ class WorkshopAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(ModelAdmin):
     list_display = ["__str__", "workshop", "group", "joined_at"]
     list_filter = ["workshop"]

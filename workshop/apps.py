@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkshopConfig(AppConfig):
     name = "workshop"
     verbose_name = _("Workshops")
+
+    def ready(self) -> None:
+        from workshop.ids import register_converters
+
+        register_converters()  # before either URLconf is imported

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from workshop.ids import MAX_ID, parse_id
 from workshop.models import BreakoutGroup, Workshop
 from workshop.text import clean_text
 
@@ -21,6 +23,62 @@ class VisibleCharField(forms.CharField):
 
 class VisibleTextField(VisibleCharField):
     multiline = True
+
+
+OUT_OF_DATE = _("This page is out of date. Please reload it.")
+
+
+class IdField(forms.Field):
+    """The id of something on the page (a card, a cluster); anything else is refused."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {"invalid": OUT_OF_DATE}
+
+    def to_python(self, value: object) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class IdsField(forms.Field):
+    """Several ids (the selected cards), in the order sent."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": OUT_OF_DATE}
+
+    def to_python(self, value: object) -> list[int]:
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        numbers = [parse_id(v) for v in values]
+        if None in numbers:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return numbers  # type: ignore[return-value]
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that looks up only what can be an id."""
+
+    def to_python(self, value: object) -> object:
+        if value not in self.empty_values and parse_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class VersionField(forms.IntegerField):
+    """The version of a card or cluster the writer saw: a stale one is a conflict."""
+
+    default_error_messages = {
+        "invalid": OUT_OF_DATE,
+        "min_value": OUT_OF_DATE,
+        "max_value": OUT_OF_DATE,
+    }
+
+    def __init__(self, *, required: bool = False, **kwargs: object) -> None:
+        super().__init__(required=required, min_value=1, max_value=MAX_ID, **kwargs)  # type: ignore[arg-type]
 
 
 class JoinCodeForm(forms.Form):
@@ -51,7 +109,7 @@ class JoinForm(forms.Form):
         label=_("You may name me in the workshop summary"),
         required=False,
     )
-    group = forms.ModelChoiceField(
+    group = IdChoiceField(
         label=_("Your group"),
         queryset=BreakoutGroup.objects.none(),
         empty_label=None,
@@ -104,19 +162,30 @@ class GroupForm(forms.Form):
     question = VisibleCharField(label=_("Guiding question"), max_length=300, required=False)
 
 
-# One required row and one optional: an extra row left empty is skipped, not an error
-# (rows passed as `initial` would count as initial forms and all be required).
+MAX_NEW_GROUPS = 30  # more can be added in the workshop's settings
+
+
 class BaseGroupFormSet(forms.BaseFormSet):
     """The breakout groups of a new workshop, with messages about groups, not forms."""
 
     default_error_messages = {
         "too_few_forms": _("Give the workshop at least one group: each group gets its own wall."),
-        "too_many_forms": _("That is more groups than one workshop can hold."),
+        "too_many_forms": _("A new workshop has at most %(num)d groups; add more later."),
     }
 
 
+# One required row and one optional: an extra row left empty is skipped, not an error
+# (rows passed as `initial` would count as initial forms and all be required). The bounds
+# also cap the forms a posted TOTAL_FORMS makes Django build (10**30 was 2,000 forms).
 GroupFormSet = forms.formset_factory(
-    GroupForm, formset=BaseGroupFormSet, extra=1, min_num=1, validate_min=True
+    GroupForm,
+    formset=BaseGroupFormSet,
+    extra=1,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_NEW_GROUPS,
+    validate_max=True,
+    absolute_max=MAX_NEW_GROUPS,
 )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -11,10 +13,20 @@ from django.utils.translation import gettext_lazy as _
 # No look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B): codes are read off a projector and typed on phones.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 JOIN_CODE_LENGTH = 6
+JOIN_CODE_MAX_LENGTH = 12  # room for hand-set codes like the demo's WERK8K
+_JOIN_CODE = re.compile(f"[A-Z0-9]{{1,{JOIN_CODE_MAX_LENGTH}}}")
 
 
 def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalize_join_code(typed: str) -> str | None:
+    """A join code as typed, forgiving case, spaces and dashes; None if it cannot be one."""
+    code = "".join(
+        ch for ch in typed.upper() if not ch.isspace() and unicodedata.category(ch) != "Pd"
+    )
+    return code if _JOIN_CODE.fullmatch(code) else None
 
 
 def new_projector_token() -> str:
@@ -32,7 +44,9 @@ class Workshop(models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=4000)
-    join_code = models.CharField(_("join code"), max_length=12, unique=True, default=new_join_code)
+    join_code = models.CharField(
+        _("join code"), max_length=JOIN_CODE_MAX_LENGTH, unique=True, default=new_join_code
+    )
     projector_token = models.CharField(max_length=64, unique=True, default=new_projector_token)
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

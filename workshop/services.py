@@ -12,7 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshop import events, live, projector
-from workshop.models import BreakoutGroup, Participant, Workshop, new_join_code, new_projector_token
+from workshop.ids import parse_id
+from workshop.models import (
+    BreakoutGroup,
+    Participant,
+    Workshop,
+    new_join_code,
+    new_projector_token,
+    normalize_join_code,
+)
 from workshop.text import clean_text
 
 if TYPE_CHECKING:
@@ -139,13 +147,27 @@ def join_code_renew(*, workshop: Workshop) -> Workshop:
 
 def workshop_by_code(code: str) -> Workshop | None:
     """Find a workshop by its join code, forgiving case, spaces and dashes."""
-    normalized = "".join(ch for ch in code.upper() if ch.isalnum())
+    normalized = normalize_join_code(code)
+    if normalized is None:
+        return None
     return Workshop.objects.filter(join_code=normalized).first()
+
+
+def joined_workshops(session: SessionBase) -> dict[str, int]:
+    """{workshop id: participant id} of this browser; an odd (old, tampered) entry is skipped."""
+    joined = session.get(SESSION_KEY)
+    if not isinstance(joined, dict):
+        return {}
+    return {
+        key: participant_id
+        for key, value in joined.items()
+        if isinstance(key, str) and (participant_id := parse_id(value)) is not None
+    }
 
 
 def participant_for_session(session: SessionBase, workshop: Workshop) -> Participant | None:
     """The participant this browser is in `workshop`, if it has joined."""
-    participant_id = session.get(SESSION_KEY, {}).get(str(workshop.pk))
+    participant_id = joined_workshops(session).get(str(workshop.pk))
     if participant_id is None:
         return None
     return (
@@ -157,7 +179,7 @@ def participant_for_session(session: SessionBase, workshop: Workshop) -> Partici
 
 def session_was_removed(session: SessionBase, workshop: Workshop) -> bool:
     """This browser's participant was removed from `workshop` by a facilitator."""
-    participant_id = session.get(SESSION_KEY, {}).get(str(workshop.pk))
+    participant_id = joined_workshops(session).get(str(workshop.pk))
     return (
         participant_id is not None
         and Participant.objects.filter(pk=participant_id, removed_at__isnull=False).exists()
@@ -260,7 +282,7 @@ def participant_join(
         events.group_counts_changed(workshop)
     # A new session key on joining: a session id seen before joining is worth nothing after.
     session.cycle_key()
-    joined = dict(session.get(SESSION_KEY, {}))
+    joined = joined_workshops(session)
     joined[str(workshop.pk)] = participant.pk
     session[SESSION_KEY] = joined
     return participant

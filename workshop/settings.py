@@ -169,6 +169,7 @@ WHITENOISE_ADD_HEADERS_FUNCTION = add_static_headers
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Participants keep their identity on the same phone for the length of a workshop series.
+SESSION_ENGINE = "workshop.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365

@@ -22,11 +22,11 @@ from django.views.decorators.http import require_POST
 
 from boards import services
 from boards.events import wall_context
-from boards.forms import VersionForm
+from boards.forms import EMPTY_CARD, VersionForm
 from boards.models import Board, Card, Color
 from boards.services.voting import MAX_DOTS
 from workshop.decorators import facilitator_required
-from workshop.forms import VisibleCharField
+from workshop.forms import OUT_OF_DATE, IdField, IdsField, VisibleCharField
 from workshop.live import Audience
 from workshop.models import Workshop
 
@@ -56,12 +56,17 @@ class ConfigureForm(forms.Form):
 
 
 class MoveForm(VersionForm):
-    cluster = forms.IntegerField(required=False)
-    index = forms.IntegerField(required=False, min_value=0)
+    cluster = IdField(required=False)
+    index = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=END,
+        error_messages=dict.fromkeys(["invalid", "min_value", "max_value"], OUT_OF_DATE),
+    )
 
 
 class EditForm(VersionForm):
-    text = VisibleCharField(max_length=2000)
+    text = VisibleCharField(max_length=2000, error_messages={"required": EMPTY_CARD})
     color = forms.ChoiceField(choices=Color.choices, required=False)
     kind = forms.ChoiceField(choices=Card.Kind.choices, required=False)
 
@@ -69,19 +74,36 @@ class EditForm(VersionForm):
 class ComposeForm(forms.Form):
     """A card the facilitators write on the wall: any kind, any colour, into a cluster."""
 
-    text = VisibleCharField(max_length=2000)
+    text = VisibleCharField(max_length=2000, error_messages={"required": EMPTY_CARD})
     kind = forms.ChoiceField(choices=Card.Kind.choices, required=False)
     color = forms.ChoiceField(choices=Color.choices, required=False)
-    cluster = forms.IntegerField(required=False, min_value=1)
-    client_uuid = forms.UUIDField()
+    cluster = IdField(required=False)
+    client_uuid = forms.UUIDField(
+        error_messages=dict.fromkeys(["required", "invalid"], OUT_OF_DATE)
+    )
+
+
+HEADING_REQUIRED = gettext_lazy("Give the cluster a heading.")
 
 
 class ClusterForm(forms.Form):
-    title = VisibleCharField(max_length=200)
+    title = VisibleCharField(max_length=200, error_messages={"required": HEADING_REQUIRED})
+    cards = IdsField(required=False)
 
 
-class ClusterRenameForm(ClusterForm, VersionForm):
-    pass
+class ClusterRenameForm(VersionForm):
+    title = VisibleCharField(max_length=200, error_messages={"required": HEADING_REQUIRED})
+
+
+class PinForm(forms.Form):
+    card = IdField(required=False)  # none: every card waiting in the inbox
+
+
+class MergeForm(forms.Form):
+    cards = IdsField(
+        error_messages={"required": gettext_lazy("Select at least two cards to merge.")}
+    )
+    target = IdField(required=False)
 
 
 class VotingForm(forms.Form):
@@ -91,16 +113,9 @@ class VotingForm(forms.Form):
     show_totals = forms.BooleanField(required=False)
 
 
-def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
-
-
 def _form_error(form: forms.Form) -> ValidationError:
-    if "version" in form.errors:
-        return ValidationError(form.errors["version"])
-    return ValidationError(
-        _("Please check the form: %(fields)s.") % {"fields": ", ".join(form.errors)}
-    )
+    """The first thing wrong with the form, as its field says it."""
+    return ValidationError(next(iter(form.errors.values()))[0])
 
 
 def _refused(request: HttpRequest, board: Board, message: str, status: int) -> HttpResponse:
@@ -193,8 +208,11 @@ def reveal(request: HttpRequest, board: Board) -> HttpResponse:
 
 @moderation_action
 def pin(request: HttpRequest, board: Board) -> HttpResponse:
-    card_id = request.POST.get("card", "")
-    card = get_object_or_404(board.cards, pk=card_id) if card_id.isdigit() else None
+    form = PinForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    card_id = form.cleaned_data["card"]
+    card = get_object_or_404(board.cards, pk=card_id) if card_id is not None else None
     count = services.cards_pin(board=board, user=request.user, card=card)
     message = ngettext("%(n)d card pinned.", "%(n)d cards pinned.", count) % {"n": count}
     return _done(request, board, message)
@@ -208,15 +226,16 @@ def undo(request: HttpRequest, board: Board) -> HttpResponse:
 
 @moderation_action
 def merge(request: HttpRequest, board: Board) -> HttpResponse:
-    ids = _ids(request.POST.getlist("cards"))
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        raise _form_error(form)
+    ids = form.cleaned_data["cards"]
     pinned = board.cards.alive().filter(state=Card.State.PINNED)
     chosen = {card.pk: card for card in pinned.filter(pk__in=ids)}
     picked = [chosen[pk] for pk in dict.fromkeys(ids) if pk in chosen]
     if len(picked) < 2:
         raise ValidationError(_("Select at least two cards to merge."))
-    target_id = request.POST.get("target", "")
-    target = chosen.get(int(target_id)) if target_id.isdigit() else None
-    target = target or picked[0]
+    target = chosen.get(form.cleaned_data["target"]) or picked[0]
     services.card_merge(target=target, sources=picked, user=request.user)
     return _done(request, board, _("The cards were merged."))
 
@@ -225,8 +244,6 @@ def merge(request: HttpRequest, board: Board) -> HttpResponse:
 def card_add(request: HttpRequest, board: Board) -> HttpResponse:
     form = ComposeForm(request.POST)
     if not form.is_valid():
-        if "text" in form.errors:
-            raise ValidationError(_("The card is empty. Write a few words first."))
         raise _form_error(form)
     data = form.cleaned_data
     cluster = None
@@ -273,8 +290,6 @@ def card_edit(request: HttpRequest, board: Board, card_id: int) -> HttpResponse:
     card = get_object_or_404(board.cards, pk=card_id)
     form = EditForm(request.POST)
     if not form.is_valid():
-        if "text" in form.errors:
-            raise ValidationError(_("The card is empty. Write a few words first."))
         raise _form_error(form)
     data = form.cleaned_data
     services.card_edit(
@@ -313,8 +328,8 @@ def card_hide(request: HttpRequest, board: Board, card_id: int) -> HttpResponse:
 def cluster_create(request: HttpRequest, board: Board) -> HttpResponse:
     form = ClusterForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(_("Give the cluster a heading."))
-    ids = _ids(request.POST.getlist("cards"))
+        raise _form_error(form)
+    ids = form.cleaned_data["cards"]
     cards = list(board.cards.alive().filter(pk__in=ids, state=Card.State.PINNED))
     cards.sort(key=lambda card: ids.index(card.pk))
     services.cluster_create(
@@ -328,8 +343,6 @@ def cluster_rename(request: HttpRequest, board: Board, cluster_id: int) -> HttpR
     cluster = get_object_or_404(board.clusters, pk=cluster_id)
     form = ClusterRenameForm(request.POST)
     if not form.is_valid():
-        if "title" in form.errors:
-            raise ValidationError(_("Give the cluster a heading."))
         raise _form_error(form)
     services.cluster_rename(
         cluster=cluster,

@@ -298,6 +298,41 @@ async def test_projector_wrong_token_refused(workshop, board_a):
     assert await refused("/ws/projector/falsches-token/")
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ws/boards/-1/",
+        f"/ws/boards/{2**63}/",
+        "/ws/boards/%C2%B2/",
+        "/ws/projector/%00/",
+        "/ws/nothing/",
+        "/",
+    ],
+)
+async def test_a_socket_to_an_odd_path_is_refused_not_an_exception(path, board_a, workshop):
+    # No route matched: Channels' router raised "No route found" (a traceback in daphne).
+    assert await refused(path, origin=ORIGIN)
+
+
+@pytest.mark.parametrize(
+    "query", [b"board=\xb2", f"board={10**30}".encode(), b"board=", b"board=x"]
+)
+async def test_a_projector_socket_with_an_odd_board_is_refused(query, workshop, board_a):
+    # A raw byte 0xB2 ("²" in Latin-1) passed str.isdigit() and failed int(); and an odd
+    # board no longer widens the screen to every board.
+    communicator = socket(f"/ws/projector/{workshop.projector_token}/")
+    communicator.scope["query_string"] = query
+    connected, _code = await communicator.connect(timeout=TIMEOUT)
+    await communicator.disconnect()
+    assert not connected
+
+
+@pytest.mark.parametrize("origin", [b"http://[", b"http://localhost:99999", b"\xff"])
+async def test_a_socket_with_an_unreadable_origin_is_refused(origin, workshop, board_a):
+    # Channels' origin check raised ValueError on these (urlparse).
+    assert await refused(f"/ws/projector/{workshop.projector_token}/", origin=(b"origin", origin))
+
+
 async def test_projector_revoke_closes_screen_and_old_token_is_refused(workshop, board_a):
     old = workshop.projector_token
     communicator = await open_socket(f"/ws/projector/{old}/")

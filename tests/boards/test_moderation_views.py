@@ -130,7 +130,6 @@ MISSING = "nicht gespeichert"  # "…so it was not saved", in German (the site's
         ("card-move", {"index": 0}),
         ("card-delete", {}),
         ("card-edit", {"text": "Überschrieben", "version": ""}),
-        ("card-move", {"index": 0, "version": "abc"}),
     ],
 )
 def test_a_card_change_without_its_version_is_refused_and_changes_nothing(
@@ -236,3 +235,63 @@ def test_only_facilitators_pin_into_a_cluster(board_a, facilitator, kim):
             cluster=cluster,
         )
     assert not Card.objects.exists()
+
+
+OUT_OF_DATE_DE = "Diese Seite ist nicht mehr aktuell. Bitte laden Sie sie neu."
+# 2**63 and 10**30 were an OverflowError on SQLite in `pk__in`; "²" passed str.isdigit()
+# and failed int(); 5,000 digits are past Python's int() limit.
+ODD_CARD_IDS = [str(10**30), str(2**63), "²", "-1", "9" * 5000]
+
+
+@pytest.mark.parametrize("odd", ODD_CARD_IDS)
+def test_merge_refuses_an_odd_card_id_and_merges_nothing(board_a, facilitator_client, cards, odd):
+    pair = [cards[0].pk, cards[1].pk]
+    steps = board_a.moderation_steps.count()  # writing the cards was a step each
+    for form in ({"cards": [*pair, odd]}, {"cards": pair, "target": odd}):
+        response = facilitator_client.post(url("merge", board_a), form, headers=HTMX)
+        assert response.status_code == 400
+        assert response.content.decode() == OUT_OF_DATE_DE
+    assert loose(board_a) == ["Eins", "Zwei", "Drei"]
+    assert board_a.moderation_steps.count() == steps
+
+
+@pytest.mark.parametrize("odd", ODD_CARD_IDS)
+def test_cluster_create_refuses_an_odd_card_id_and_creates_nothing(
+    board_a, facilitator_client, cards, odd
+):
+    form = {"title": "Tickets", "cards": [cards[0].pk, odd]}
+    response = facilitator_client.post(url("cluster-create", board_a), form, headers=HTMX)
+    assert response.status_code == 400
+    assert response.content.decode() == OUT_OF_DATE_DE
+    assert not Cluster.objects.filter(board=board_a).exists()
+    assert loose(board_a) == ["Eins", "Zwei", "Drei"]
+
+
+def test_an_odd_card_id_from_a_plain_form_is_a_message_on_the_wall(
+    board_a, facilitator_client, cards
+):
+    form = {"cards": [cards[0].pk, cards[1].pk, str(10**30)]}
+    response = facilitator_client.post(url("merge", board_a), form, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [OUT_OF_DATE_DE]
+    assert loose(board_a) == ["Eins", "Zwei", "Drei"]
+
+
+@pytest.mark.parametrize("odd", ["²", "9" * 5000, str(10**30)])
+def test_pin_delete_and_move_refuse_an_odd_id_or_version(board_a, facilitator_client, cards, odd):
+    card = cards[0]
+    answers = [
+        facilitator_client.post(url("pin", board_a), {"card": odd}, headers=HTMX),
+        facilitator_client.post(
+            url("card-delete", board_a, card.pk), {"version": odd}, headers=HTMX
+        ),
+        facilitator_client.post(
+            url("card-move", board_a, card.pk),
+            {"cluster": odd, "index": 0, "version": 1},
+            headers=HTMX,
+        ),
+        facilitator_client.post(
+            url("card-move", board_a, card.pk), {"index": odd, "version": 1}, headers=HTMX
+        ),
+    ]
+    assert [(a.status_code, a.content.decode()) for a in answers] == [(400, OUT_OF_DATE_DE)] * 4
+    assert loose(board_a) == ["Eins", "Zwei", "Drei"]

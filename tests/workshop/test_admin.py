@@ -1,0 +1,31 @@
+"""The admin: an action on rows whose ids cannot be ids does nothing, and says so."""
+
+from __future__ import annotations
+
+from workshop.models import Workshop
+
+
+def test_an_admin_action_on_odd_ids_changes_nothing(admin_client, workshop):
+    # Django's admin put the checkboxes as sent into `pk__in`: a ValueError or, on SQLite,
+    # an OverflowError (a 500).
+    odd = ["", str(10**30), "²"]
+    response = admin_client.post(
+        "/admin/workshop/workshop/",
+        {"action": "delete_selected", "_selected_action": odd},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Es müssen Objekte aus der Liste ausgewählt werden, um Aktionen durchzuführen. "
+        "Es wurden keine Objekte geändert."
+    ]
+    assert Workshop.objects.filter(pk=workshop.pk).exists()
+
+
+def test_an_admin_action_keeps_the_real_ids_among_odd_ones(admin_client, workshop, other_workshop):
+    response = admin_client.post(
+        "/admin/workshop/workshop/",
+        {"action": "delete_selected", "_selected_action": [str(workshop.pk), "²"]},
+    )
+    assert response.status_code == 200  # the confirmation page, for this one workshop
+    assert [w.pk for w in response.context["queryset"]] == [workshop.pk]
