@@ -189,7 +189,7 @@ def expect_dots_left(phone: Page, left: int, total: int = 3) -> None:
         expect(line).to_have_text(f"Sie haben noch {left} von {total} Punkten")
     else:
         expect(line).to_have_text(
-            f"Alle {total} Punkte vergeben. Mit \N{MINUS SIGN} kannst du einen umsetzen."
+            f"Alle {total} Punkte vergeben. Mit \N{MINUS SIGN} können Sie einen umsetzen."
         )
     expect(phone.locator("[data-dots-left-dots] .dot--on")).to_have_count(left)
 
