@@ -18,12 +18,12 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from boards.events import board_for_render, personal_html, wall_html
 from boards.models import Board
+from boards.permissions import can
 from workshop import live, permissions
 from workshop.events import join_panel_html, pager_html
 from workshop.ids import parse_id
 from workshop.live import Audience
 from workshop.models import Participant, Workshop
-from workshop.services import participant_for_session
 
 # Sent every STELLWAND_HEARTBEAT_SECONDS: a client that hears nothing for longer knows its
 # socket is dead (phones changing networks keep half-open sockets that look alive).
@@ -84,9 +84,10 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
     session: SessionBase | None = scope.get("session")
     if session is None or workshop.is_closed or board.group is None:
         return None
-    participant = participant_for_session(session, workshop)
-    if not permissions.can_view_group(participant, board.group):
+    actor = permissions.actor_for(workshop, None, session)
+    if not can(actor, permissions.Action.VIEW_BOARD, board=board):
         return None
+    participant = actor.participant
     assert participant is not None
     return Access(
         language=lang,
@@ -105,7 +106,7 @@ def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
     workshop = Workshop.objects.filter(pk=workshop_id).first()
     if workshop is None or not permissions.is_facilitator(scope.get("user"), workshop):
         return None
-    board_ids = list(workshop.boards.values_list("pk", flat=True))
+    board_ids = list(workshop.boards.of_groups().values_list("pk", flat=True))
     return Access(
         language=lang,
         groups=[
@@ -122,7 +123,7 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
     workshop = Workshop.objects.filter(projector_token=token).first()
     if workshop is None:
         return None
-    board_ids = list(workshop.boards.values_list("pk", flat=True))
+    board_ids = list(workshop.boards.of_groups().values_list("pk", flat=True))
     only = _query_value(scope, "board")
     if only is not None:
         board_id = parse_id(only)

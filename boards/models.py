@@ -20,8 +20,17 @@ class Color(models.TextChoices):
     WHITE = "white", _("White")
 
 
+class BoardQuerySet(models.QuerySet["Board"]):
+    def of_groups(self) -> BoardQuerySet:
+        """The groups' walls, without the plenary's."""
+        return self.filter(group__isnull=False)
+
+    def plenary(self) -> BoardQuerySet:
+        return self.filter(group__isnull=True)
+
+
 class Board(models.Model):
-    """One metaplan wall. A group's board has a group; a plenary board (later) has none."""
+    """One metaplan wall. A group's board has a group; the plenary's board has none."""
 
     class Mode(models.TextChoices):
         OPEN = "open", _("Open: cards appear for everyone at once")
@@ -49,14 +58,29 @@ class Board(models.Model):
     participants_choose_color = models.BooleanField(
         _("participants choose the colour"), default=False
     )
+    # A facilitator changed this board's lock, mode or round since the phase began: the
+    # change lasts until the next phase, and the console says so.
+    changed_by_hand = models.BooleanField(default=False)
+
+    objects = BoardQuerySet.as_manager()
 
     class Meta:
-        ordering = ["group__position", "pk"]
+        # The plenary's board (no group) after the groups', on SQLite and PostgreSQL alike.
+        ordering = [models.F("group__position").asc(nulls_last=True), "pk"]
         verbose_name = _("board")
         verbose_name_plural = _("boards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop"], condition=models.Q(group=None), name="one_plenary_board"
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.group) if self.group else str(_("Plenary"))
+
+    @property
+    def is_plenary(self) -> bool:
+        return self.group_id is None
 
 
 class Cluster(models.Model):
@@ -250,3 +274,114 @@ class ModerationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} on {self.board}"
+
+
+class Link(models.Model):
+    """What the plenary found between two groups' clusters or cards."""
+
+    class Kind(models.TextChoices):
+        PARALLEL = "parallel", _("Parallel")
+        SYNERGY = "synergy", _("Synergy")
+        CONFLICT = "conflict", _("Conflict of goals")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PARALLEL)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    from_cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    from_card = models.ForeignKey(
+        Card, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    to_cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    to_card = models.ForeignKey(
+        Card, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(from_cluster__isnull=False, from_card__isnull=True)
+                    | models.Q(from_cluster__isnull=True, from_card__isnull=False)
+                )
+                & (
+                    models.Q(to_cluster__isnull=False, to_card__isnull=True)
+                    | models.Q(to_cluster__isnull=True, to_card__isnull=False)
+                ),
+                name="link_joins_two_things",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ↔ {self.target}"
+
+    @property
+    def source(self) -> Cluster | Card:
+        return self.from_cluster or self.from_card  # type: ignore[return-value]
+
+    @property
+    def target(self) -> Cluster | Card:
+        return self.to_cluster or self.to_card  # type: ignore[return-value]
+
+
+class Actor(models.Model):
+    """Who a conclusion needs (Wirtschaft, Verwaltung, ...): a list per workshop."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="actors")
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "name"], name="actor_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Conclusion(models.Model):
+    """A conclusion or next step of the plenary, with the actors it needs."""
+
+    class Kind(models.TextChoices):
+        CONCLUSION = "conclusion", _("Conclusion")
+        NEXT_STEP = "step", _("Next step")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="conclusions")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.CONCLUSION)
+    text = models.CharField(_("text"), max_length=500)
+    actors = models.ManyToManyField(Actor, blank=True, related_name="conclusions")
+    who = models.CharField(_("who"), max_length=120, blank=True)
+    due = models.DateField(_("by when"), null=True, blank=True)
+    # Derived from a cluster or a link of the plenary (kept when those go).
+    from_cluster = models.ForeignKey(
+        Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_link = models.ForeignKey(
+        Link, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("conclusion")
+        verbose_name_plural = _("conclusions")
+
+    def __str__(self) -> str:
+        return self.text[:40]

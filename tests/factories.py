@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from boards import services as board_services
 from boards.models import Card
+from workshop.agenda import furnish
 from workshop.models import BreakoutGroup, Participant, Workshop
 
 PASSWORD = "correct-horse-battery-staple"
@@ -41,6 +42,7 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     def facilitator(obj, create, extracted, **kwargs):
         if create:
             obj.facilitators.add(extracted or obj.created_by)
+            furnish(obj)
 
 
 class BreakoutGroupFactory(factory.django.DjangoModelFactory):
@@ -86,6 +88,8 @@ class CardFactory(factory.django.DjangoModelFactory):
             text=kwargs["text"],
             client_uuid=kwargs["client_uuid"],
             participant=kwargs["author"],
-            user=kwargs["author_user"],
+            # Somebody acts: without an author, one of the workshop's facilitators.
+            user=kwargs["author_user"]
+            or (None if kwargs["author"] else kwargs["board"].workshop.facilitators.first()),
         )
         return card

@@ -38,6 +38,14 @@ class WorkshopQuerySet(models.QuerySet["Workshop"]):
         return self.filter(facilitators=user)
 
 
+class Assignment(models.TextChoices):
+    """How participants come into a breakout group."""
+
+    SELF = "self", _("Participants choose their group")
+    RANDOM = "random", _("At random, balanced")
+    FACILITATOR = "facilitator", _("The facilitators assign them")
+
+
 class Workshop(models.Model):
     title = models.CharField(_("title"), max_length=200)
     subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
@@ -67,6 +75,23 @@ class Workshop(models.Model):
     projector_page = models.IntegerField(default=0)
     projector_auto = models.BooleanField(default=False)
     projector_paged_at = models.DateTimeField(null=True, blank=True)
+    # The agenda: the phase every screen shows now (None: not started yet, the walls are free).
+    current_phase = models.ForeignKey(
+        "Phase", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    phase_started_at = models.DateTimeField(null=True, blank=True)
+    # Breakouts: how participants come into a group, and how many fit into one.
+    assignment = models.CharField(
+        _("group assignment"), max_length=12, choices=Assignment, default=Assignment.SELF
+    )
+    max_group_size = models.PositiveSmallIntegerField(
+        _("largest group size"), null=True, blank=True
+    )
+    # The plenary's spotlight: a group, cluster or card every screen shows large.
+    spotlight_kind = models.CharField(max_length=10, blank=True)
+    spotlight_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The end of a countdown rings on the console and projector where the facilitator wants it.
+    timer_sound = models.BooleanField(_("sound at the end of the timer"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,6 +155,10 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
     # Removed by a facilitator: their session no longer opens anything of this workshop.
     removed_at = models.DateTimeField(null=True, blank=True)
+    # "I'm done" in this phase (it counts only while that phase is the current one).
+    done_phase = models.ForeignKey(
+        "Phase", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["joined_at"]
@@ -138,3 +167,90 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or str(_("anonymous"))
+
+
+class Phase(models.Model):
+    """One step of the agenda: where the phones are, what participants may do, for how long."""
+
+    class View(models.TextChoices):
+        ROOM = "room", _("Everyone in the room (talk, dialogue)")
+        GROUPS = "groups", _("Every group at its wall")
+        PLENARY = "plenary", _("Plenary: all groups together")
+
+    class Allows(models.TextChoices):
+        WRITE = "write", _("Write cards")
+        VOTE = "vote", _("Vote with dots")
+        READ = "read", _("Only read")
+
+    class BoardMode(models.TextChoices):
+        KEEP = "", _("Leave as it is")
+        OPEN = "open", _("Open")
+        HIDDEN = "hidden", _("Hidden until revealed")
+        COLLECT = "collect", _("Collect in the inbox")
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="phases", verbose_name=_("workshop")
+    )
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=120)
+    # What the phones say to do now, in the facilitators' words.
+    instruction = models.CharField(_("what participants do now"), max_length=300, blank=True)
+    view = models.CharField(_("where"), max_length=10, choices=View, default=View.GROUPS)
+    allows = models.CharField(
+        _("participants may"), max_length=10, choices=Allows, default=Allows.READ
+    )
+    board_mode = models.CharField(
+        _("board mode"), max_length=10, choices=BoardMode, default=BoardMode.KEEP, blank=True
+    )
+    # Entering the phase shows every hidden card (a reveal is never undone by a phase).
+    reveal = models.BooleanField(_("reveal hidden cards when it starts"), default=False)
+    planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"), null=True, blank=True)
+    dots_per_participant = models.PositiveSmallIntegerField(_("dots per participant"), default=5)
+    max_per_target = models.PositiveSmallIntegerField(_("most dots on one card"), default=3)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_voting(self) -> bool:
+        return self.allows == self.Allows.VOTE
+
+
+class Timer(models.Model):
+    """A countdown for the room (no group) or one group. Clients count down themselves."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="timers")
+    group = models.OneToOneField(
+        BreakoutGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="timer"
+    )
+    duration_seconds = models.PositiveIntegerField(default=0)
+    # Running: ends_at is set. Paused: remaining_seconds is set. Both unset: stopped.
+    ends_at = models.DateTimeField(null=True, blank=True)
+    remaining_seconds = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop"], condition=models.Q(group=None), name="one_room_timer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop}: {self.group or _('room')}"
+
+
+class Presence(models.Model):
+    """An open socket of a participant: who is online now, not who ever joined."""
+
+    channel_name = models.CharField(max_length=200, unique=True)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="presences")
+    seen_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.participant} ({self.channel_name})"

@@ -1,13 +1,98 @@
-"""Plain predicates: who may see or change what. Views and consumers both use them."""
+"""Who acts, and what the current phase lets them do.
+
+One predicate per action: `boards.permissions.can(actor, action, ...)` decides from the
+actor's role, the phase's allowed actions (here) and the board's state. Views ask it through
+a decorator, the consumer in `connect`, and the services again with the same explicit actor.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.sessions.backends.base import SessionBase
 
-    from workshop.models import BreakoutGroup, Participant, Workshop
+    from workshop.models import Participant, Phase, Workshop
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+    PROJECTOR = "projector"
+    STRANGER = "stranger"
+
+
+class Action(StrEnum):
+    """Everything somebody can ask the server to do or show."""
+
+    VIEW_BOARD = "view_board"
+    ADD_CARD = "add_card"
+    EDIT_OWN_CARD = "edit_own_card"
+    VOTE = "vote"
+    MARK_DONE = "mark_done"
+    CHANGE_GROUP = "change_group"
+    # The facilitators' own work: the walls, the agenda, the timer, breakouts and the plenary.
+    MODERATE = "moderate"
+    RUN_AGENDA = "run_agenda"
+    RUN_TIMER = "run_timer"
+    ASSIGN = "assign"
+    SPOTLIGHT = "spotlight"
+    LINK = "link"
+    CONCLUDE = "conclude"
+
+
+FACILITATOR_ACTIONS = frozenset(
+    {
+        Action.VIEW_BOARD,
+        Action.ADD_CARD,
+        Action.MODERATE,
+        Action.RUN_AGENDA,
+        Action.RUN_TIMER,
+        Action.ASSIGN,
+        Action.SPOTLIGHT,
+        Action.LINK,
+        Action.CONCLUDE,
+    }
+)
+# What a participant may do while a phase runs, by what the phase allows. Viewing the boards
+# one may see is always allowed; changing group is decided by the workshop's assignment.
+PHASE_ALLOWS: dict[str, frozenset[Action]] = {
+    "write": frozenset({Action.ADD_CARD, Action.EDIT_OWN_CARD, Action.MARK_DONE}),
+    "vote": frozenset({Action.VOTE, Action.MARK_DONE}),
+    "read": frozenset(),
+}
+# Before the agenda starts (no current phase), the walls work as they always did.
+NO_PHASE_ALLOWS = frozenset({Action.ADD_CARD, Action.EDIT_OWN_CARD, Action.VOTE})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks: a role, and the user or participant behind it."""
+
+    role: Role
+    user: AbstractBaseUser | None = None
+    participant: Participant | None = None
+
+    @classmethod
+    def facilitator(cls, user: AbstractBaseUser) -> Actor:
+        return cls(Role.FACILITATOR, user=user)
+
+    @classmethod
+    def of(cls, participant: Participant | None) -> Actor:
+        if participant is None or participant.removed_at is not None:
+            return STRANGER
+        return cls(Role.PARTICIPANT, participant=participant)
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == Role.FACILITATOR
+
+
+STRANGER = Actor(Role.STRANGER)
+PROJECTOR = Actor(Role.PROJECTOR)
 
 
 def is_facilitator(user: AbstractBaseUser | AnonymousUser | None, workshop: Workshop) -> bool:
@@ -17,9 +102,27 @@ def is_facilitator(user: AbstractBaseUser | AnonymousUser | None, workshop: Work
     return workshop.facilitators.filter(pk=user.pk).exists()
 
 
-def can_view_group(participant: Participant | None, group: BreakoutGroup) -> bool:
-    """A participant sees the board of the group they are in."""
-    return participant is not None and participant.group_id == group.pk
+def actor_for(
+    workshop: Workshop,
+    user: AbstractBaseUser | AnonymousUser | None,
+    session: SessionBase | None,
+) -> Actor:
+    """The actor of a request or a socket: a facilitator of the workshop, else its
+    participant from the session, else a stranger."""
+    if is_facilitator(user, workshop):
+        return Actor.facilitator(user)  # type: ignore[arg-type]
+    if session is None:
+        return STRANGER
+    from workshop.services import participant_for_session
+
+    return Actor.of(participant_for_session(session, workshop))
+
+
+def phase_allows(phase: Phase | None, action: Action) -> bool:
+    """Whether the phase lets participants do `action` (boards aside)."""
+    if phase is None:
+        return action in NO_PHASE_ALLOWS
+    return action in PHASE_ALLOWS[phase.allows]
 
 
 def can_join(workshop: Workshop) -> bool:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workshop import events, live, projector
+from workshop import agenda, events, live, projector
 from workshop.ids import parse_id
 from workshop.models import (
     BreakoutGroup,
@@ -55,6 +55,7 @@ def workshop_create(
             with transaction.atomic():
                 workshop.save()
                 workshop.facilitators.add(user)
+                agenda.furnish(workshop)
         except IntegrityError:
             continue  # join code collision: draw again
         return workshop

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from boards.models import Board
+from workshop.permissions import Actor
 from workshop.text import clean_text
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from workshop.models import Participant
 
 
 class Conflict(Exception):
@@ -69,3 +77,12 @@ MISSING_VERSION = gettext_lazy(
 
 def conflict_message() -> str:
     return _("Someone else changed this just now. You see the current state; please try again.")
+
+
+def acting(participant: Participant | None, user: AbstractBaseUser | None) -> Actor:
+    """The actor behind a service call: the participant it names, else the facilitator."""
+    if participant is not None:
+        return Actor.of(participant)
+    if user is None:
+        raise ValueError("a service call names who acts: a participant or a user")
+    return Actor.facilitator(user)

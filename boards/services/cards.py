@@ -13,9 +13,18 @@ from django.utils.translation import gettext as _
 
 from boards import events
 from boards.models import Board, Card, Cluster, Color
-from boards.services._common import Conflict, bump, card_text, check_version, lock_board
+from boards.permissions import require
+from boards.services._common import (
+    Conflict,
+    acting,
+    bump,
+    card_text,
+    check_version,
+    lock_board,
+)
 from boards.services.moderation import record
 from workshop.models import Participant
+from workshop.permissions import Action
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -83,8 +92,7 @@ def card_create(
         existing = Card.objects.filter(board=locked, client_uuid=client_uuid).first()
         if existing is not None:
             return _replayed(existing, participant, user), False
-        if participant is not None and locked.locked:
-            raise ValidationError(_("The board is locked. Cards can no longer be added."))
+        require(acting(participant, user), Action.ADD_CARD, board=locked)
         may_choose = participant is None or locked.participants_choose_color
         if color not in Color.values or not may_choose:
             color = locked.card_color
@@ -157,14 +165,17 @@ def card_edit(
     text: str,
     version: int,
     user: AbstractBaseUser | None = None,
+    participant: Participant | None = None,
     color: str | None = None,
     kind: str | None = None,
 ) -> Card:
-    """Change a card's text (and, for facilitators, its colour and kind)."""
+    """Change a card's text: its author while the phase and board allow it, or a
+    facilitator (who also sets its colour and kind)."""
     text = card_text(text)
     with transaction.atomic():
         board = lock_board(card.board_id)
         fresh = _fresh_version(card.pk, board, version)
+        _require_change(participant, user, fresh)
         before = {"text": fresh.text, "color": fresh.color, "kind": fresh.kind}
         fresh.text = text
         if user is not None and color in Color.values:
@@ -179,11 +190,27 @@ def card_edit(
     return fresh
 
 
-def card_delete(*, card: Card, version: int, user: AbstractBaseUser | None = None) -> None:
+def _require_change(
+    participant: Participant | None, user: AbstractBaseUser | None, card: Card
+) -> None:
+    if participant is not None:
+        require(acting(participant, None), Action.EDIT_OWN_CARD, card=card)
+    else:
+        require(acting(None, user), Action.MODERATE, board=card.board)
+
+
+def card_delete(
+    *,
+    card: Card,
+    version: int,
+    user: AbstractBaseUser | None = None,
+    participant: Participant | None = None,
+) -> None:
     """Take a card off the wall. It never comes back, except by a facilitator's undo."""
     with transaction.atomic():
         board = lock_board(card.board_id)
         fresh = _fresh_version(card.pk, board, version)
+        _require_change(participant, user, fresh)
         fresh.deleted_at = timezone.now()
         _save(fresh, "deleted_at")
         if user is not None:

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from boards import events
 from boards.models import Board, Card, Cluster, Vote, VotingRound
+from boards.permissions import require
 from boards.services._common import bump, lock_board
 from workshop.live import Audience
 from workshop.models import Participant
+from workshop.permissions import Action, Actor
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -113,6 +115,7 @@ def vote_cast(
     target = _target_filter(card, cluster)
     with transaction.atomic():
         board, fresh = _lock_open_round(voting)
+        require(Actor.of(participant), Action.VOTE, board=board)
         if card is not None and not board.cards.on_wall().filter(pk=card.pk).exists():
             raise ValidationError(_("This card is no longer on the wall."))
         if cluster is not None and not board.clusters.filter(pk=cluster.pk).exists():
@@ -140,6 +143,7 @@ def vote_retract(
     target = _target_filter(card, cluster)
     with transaction.atomic():
         board, fresh = _lock_open_round(voting)
+        require(Actor.of(participant), Action.VOTE, board=board)
         vote = fresh.votes.filter(participant=participant, **target).last()
         if vote is not None:
             vote.delete()

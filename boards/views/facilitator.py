@@ -50,7 +50,7 @@ def workshop_new(request: HttpRequest) -> HttpResponse:
 def _console_context(request: HttpRequest, workshop: Workshop) -> dict[str, object]:
     link = join_link(request, workshop)
     counts = workshop.participant_counts()
-    boards = list(workshop.boards.select_related("group", "workshop"))
+    boards = list(workshop.boards.of_groups().select_related("group", "workshop"))
     for board in boards:
         with_wall(board, Audience.FACILITATORS)
         board.participant_count = counts.get(board.group_id, 0)

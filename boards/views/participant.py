@@ -11,14 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boards import permissions as board_permissions, services
+from boards import services
 from boards.events import personal_context, personal_html, wall_context, wall_html
 from boards.forms import CardForm, OwnCardForm, VersionForm, VoteForm
 from boards.models import Board, Card
+from boards.permissions import Refused, can, refusal
 from workshop import permissions
 from workshop.forms import DisplayNameForm, JoinForm
 from workshop.live import Audience
 from workshop.models import Participant
+from workshop.permissions import Action, Actor, actor_for
 from workshop.services import participant_for_session, participant_join, workshop_by_code
 
 
@@ -51,13 +53,21 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _participant_board(request: HttpRequest, board_id: int) -> tuple[Board, Participant | None]:
-    board = get_object_or_404(Board.objects.select_related("group", "workshop"), pk=board_id)
-    if permissions.is_facilitator(request.user, board.workshop):
-        return board, None
-    participant = participant_for_session(request.session, board.workshop)
-    if board.group is None or not permissions.can_view_group(participant, board.group):
+    """The board and the participant asking (None for a facilitator); 404 for anyone who
+    may not see it. The actor is kept on the request for the action's own check."""
+    board = get_object_or_404(
+        Board.objects.select_related("group", "workshop__current_phase"), pk=board_id
+    )
+    actor = actor_for(board.workshop, request.user, request.session)
+    if not can(actor, Action.VIEW_BOARD, board=board):
         raise Http404
-    return board, participant
+    request.actor = actor
+    return board, actor.participant
+
+
+def _refused(request: HttpRequest, action: Action, board: Board, template: str) -> HttpResponse:
+    message = refusal(request.actor, action, board=board)
+    return render(request, template, {"error": message}, status=403)
 
 
 def _page_context(
@@ -91,7 +101,7 @@ def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
         participant = participant_for_session(request.session, workshop)
         if participant is None:
             raise Http404  # a stranger learns nothing, not even the join code
-        if board.group is None or not permissions.can_view_group(participant, board.group):
+        if not can(Actor.of(participant), Action.VIEW_BOARD, board=board):
             # A participant whose group changed or was removed chooses again.
             return redirect("join", code=workshop.join_code)
         if workshop.is_closed:
@@ -99,18 +109,11 @@ def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
     return render(request, "boards/board.html", _page_context(board, participant))
 
 
-def _refusal(board: Board) -> str:
-    if board.workshop.is_closed:
-        return _("This workshop is closed. Cards can no longer be added.")
-    return _("The board is locked. Cards can no longer be added.")
-
-
 @require_POST
 def card_post(request: HttpRequest, board_id: int) -> HttpResponse:
     board, participant = _participant_board(request, board_id)
-    if participant is not None and not board_permissions.can_add_card(participant, board):
-        context = {"error": _refusal(board)}
-        return render(request, "boards/board.html#card-error", context, status=403)
+    if not can(request.actor, Action.ADD_CARD, board=board):
+        return _refused(request, Action.ADD_CARD, board, "boards/board.html#card-error")
     form = CardForm(request.POST)
     error, status, drop = None, 400, False
     if form.is_valid():
@@ -121,6 +124,8 @@ def card_post(request: HttpRequest, board_id: int) -> HttpResponse:
                 user=request.user if participant is None else None,
                 **form.cleaned_data,
             )
+        except Refused as exc:
+            error, status = exc.message, 403
         except services.Conflict as exc:
             # Theirs but taken off the wall meanwhile: the phone drops it from its outbox.
             # Another author's client id: nothing of that card, and the text goes back.
@@ -162,12 +167,6 @@ def _message(request: HttpRequest, message: str, status: int, extra: str = "") -
     return HttpResponse(html + extra, status=status)
 
 
-def _locked_own_card(board: Board) -> str:
-    if board.workshop.is_closed:
-        return _("This workshop is closed. Cards can no longer be changed.")
-    return _("The board is locked. Your cards can no longer be changed.")
-
-
 def _own_card_answer(
     request: HttpRequest, board: Board, participant: Participant, card: Card
 ) -> HttpResponse:
@@ -187,10 +186,10 @@ def _own_card(
     # Not only alive cards: a card deleted meanwhile gets the service's readable 409.
     card = get_object_or_404(board.cards, pk=card_id)
     card.board = board
-    if participant is None or not board_permissions.can_change_own_card(participant, card):
-        if participant is not None and card.author_id == participant.pk:
-            return _message(request, _locked_own_card(board), 403)
+    if participant is None or card.author_id != participant.pk:
         raise Http404
+    if not can(request.actor, Action.EDIT_OWN_CARD, card=card):
+        return _message(request, refusal(request.actor, Action.EDIT_OWN_CARD, board=board), 403)
     return board, participant, card
 
 
@@ -204,7 +203,9 @@ def card_edit(request: HttpRequest, board_id: int, card_id: int) -> HttpResponse
     if not form.is_valid():
         return _message(request, next(iter(form.errors.values()))[0], 400)
     try:
-        card = services.card_edit(card=card, **form.cleaned_data)
+        card = services.card_edit(card=card, participant=participant, **form.cleaned_data)
+    except Refused as exc:
+        return _message(request, exc.message, 403)
     except services.Conflict as exc:
         return _message(request, exc.message, 409)
     except ValidationError as exc:
@@ -222,7 +223,11 @@ def card_delete(request: HttpRequest, board_id: int, card_id: int) -> HttpRespon
     if not form.is_valid():
         return _message(request, next(iter(form.errors.values()))[0], 400)
     try:
-        services.card_delete(card=card, version=form.cleaned_data["version"])
+        services.card_delete(
+            card=card, participant=participant, version=form.cleaned_data["version"]
+        )
+    except Refused as exc:
+        return _message(request, exc.message, 403)
     except services.Conflict as exc:
         return _message(request, exc.message, 409)
     if not request.htmx:
@@ -234,8 +239,8 @@ def card_delete(request: HttpRequest, board_id: int, card_id: int) -> HttpRespon
 
 def _vote(request: HttpRequest, board_id: int, action: Callable[..., int]) -> HttpResponse:
     board, participant = _participant_board(request, board_id)
-    if participant is None or not board_permissions.can_vote(participant, board):
-        return _message(request, _("No voting round is open on this board."), 403)
+    if participant is None or not can(request.actor, Action.VOTE, board=board):
+        return _message(request, refusal(request.actor, Action.VOTE, board=board), 403)
     voting = board.voting_rounds.filter(closed_at=None).first()
     if voting is None:  # closed between the check and here
         return _message(request, _("Voting is closed."), 400, personal_html(board, participant))
@@ -244,6 +249,8 @@ def _vote(request: HttpRequest, board_id: int, action: Callable[..., int]) -> Ht
         return _message(request, next(iter(form.errors.values()))[0], 400)
     try:
         action(voting=voting, participant=participant, **form.cleaned_data)
+    except Refused as exc:
+        return _message(request, exc.message, 403, personal_html(board, participant))
     except ValidationError as exc:
         # With the message comes the participant's real state, so the phone can undo its guess.
         return _message(request, exc.messages[0], 400, personal_html(board, participant))

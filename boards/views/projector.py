@@ -17,7 +17,7 @@ from workshop.models import Workshop
 
 def projector(request: HttpRequest, token: str, board_id: int | None = None) -> HttpResponse:
     workshop = get_object_or_404(Workshop, projector_token=token)
-    boards = list(workshop.boards.select_related("group", "workshop"))
+    boards = list(workshop.boards.of_groups().select_related("group", "workshop"))
     if board_id is not None:
         boards = [b for b in boards if b.pk == board_id]
         if not boards:

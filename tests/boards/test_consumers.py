@@ -13,7 +13,7 @@ from django.test import Client
 
 from boards import services as board_services
 from tests.conftest import join_via_http
-from tests.factories import CardFactory, UserFactory
+from tests.factories import CardFactory, ParticipantFactory, UserFactory
 from workshop import live, services
 from workshop.asgi import application
 
@@ -62,9 +62,13 @@ def board_path(board) -> str:
 
 
 def pin(board, text):
-    return database_sync_to_async(board_services.card_create)(
-        board=board, text=text, client_uuid=uuid.uuid4()
-    )
+    def create():
+        user = board.workshop.facilitators.first()  # somebody acts: a facilitator
+        return board_services.card_create(
+            board=board, text=text, client_uuid=uuid.uuid4(), user=user
+        )
+
+    return database_sync_to_async(create)()
 
 
 async def snapshots(communicator, n=1) -> list[str]:
@@ -419,7 +423,10 @@ async def test_snapshot_and_pushes_come_in_the_pages_language(
     snapshot, personal = await phone_snapshot(communicator)
     assert expected in snapshot
     assert unexpected not in snapshot + personal
-    await database_sync_to_async(CardFactory)(board=board_a, text="Mehr Radwege", author=None)
+    nameless = await database_sync_to_async(ParticipantFactory)(
+        group=board_a.group, workshop=board_a.workshop, display_name=""
+    )
+    await database_sync_to_async(CardFactory)(board=board_a, text="Mehr Radwege", author=nameless)
     pushed = await communicator.receive_from(timeout=TIMEOUT)
     anonymous = "anonym" if expected.startswith("Noch") else "anonymous"
     assert f'class="card__author">{anonymous}</' in pushed

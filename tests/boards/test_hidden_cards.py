@@ -190,7 +190,9 @@ async def test_editing_a_hidden_card_keeps_it_hidden(room):
     await database_sync_to_async(post_card)(room["kim"], board, "Erste Fassung")
     opened = await sockets(room)
     card = await database_sync_to_async(Card.objects.get)()
-    await database_sync_to_async(services.card_edit)(card=card, text=SECRET, version=card.version)
+    await database_sync_to_async(services.card_edit)(
+        card=card, participant=room["kim_participant"], text=SECRET, version=card.version
+    )
     frames = await drain_all(opened)
     for name in ("lou", "board", "console", "projector"):
         assert not [f for f in frames[name] if SECRET in f], name

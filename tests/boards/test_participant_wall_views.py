@@ -65,7 +65,7 @@ def test_stale_edit_is_a_conflict_with_a_readable_message(phone, board, facilita
 def test_editing_a_deleted_card_never_brings_it_back(phone, board):
     client, kim = phone
     card = own_card(board, kim)
-    services.card_delete(card=card, version=1)
+    services.card_delete(card=card, participant=card.author, version=1)
     response = client.post(edit_url(card), {"text": "Zurück", "version": 2}, headers=HTMX)
     assert response.status_code == 409
     assert not Card.objects.alive().filter(pk=card.pk).exists()

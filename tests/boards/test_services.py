@@ -30,6 +30,8 @@ PUSHES_PER_CHANGE = len(AUDIENCES) * len(live.languages())
 
 
 def create(board, text="Mehr Radwege", client_uuid=None, **kwargs):
+    if "participant" not in kwargs and "user" not in kwargs:
+        kwargs["user"] = board.workshop.facilitators.first()  # somebody acts
     return services.card_create(
         board=board, text=text, client_uuid=client_uuid or uuid.uuid4(), **kwargs
     )
@@ -224,7 +226,7 @@ def test_group_create_appends_in_order(workshop):
     first = services.group_create(workshop=workshop, name="Mobilität")
     second = services.group_create(workshop=workshop, name="Einzelhandel")
     assert list(workshop.groups.all()) == [first, second]
-    assert [b.group for b in workshop.boards.all()] == [first, second]
+    assert [b.group for b in workshop.boards.all()] == [first, second, None]
 
 
 @pytest.mark.parametrize("duplicate", ["Mobilität", "mobilität", "MOBILITÄT", " Mobilität "])
@@ -234,7 +236,7 @@ def test_group_names_unique_per_workshop_case_insensitive(workshop, duplicate):
         services.group_create(workshop=workshop, name=duplicate)
     assert excinfo.value.messages[0].startswith("Es gibt schon eine Gruppe „")
     assert workshop.groups.count() == 1
-    assert workshop.boards.count() == 1
+    assert workshop.boards.of_groups().count() == 1
 
 
 def test_same_group_name_in_another_workshop_is_fine(workshop, other_workshop):
@@ -247,7 +249,7 @@ def test_group_create_without_a_name_refused(workshop):
     with pytest.raises(ValidationError):
         services.group_create(workshop=workshop, name=" \x00 ")
     assert not workshop.groups.exists()
-    assert not workshop.boards.exists()
+    assert not workshop.boards.of_groups().exists()
 
 
 def test_group_update_renames_bumps_rev_and_resends_the_wall(
@@ -301,8 +303,10 @@ def test_workshop_create_with_groups(db):
     )
     assert workshop.facilitators.get() == user
     assert [g.name for g in workshop.groups.all()] == ["Mobilität", "Einzelhandel"]
-    assert workshop.boards.count() == 2
-    assert {b.group.name for b in workshop.boards.all()} == {"Mobilität", "Einzelhandel"}
+    assert workshop.boards.of_groups().count() == 2
+    assert {b.group.name for b in workshop.boards.of_groups()} == {"Mobilität", "Einzelhandel"}
+    assert workshop.boards.plenary().count() == 1
+    assert workshop.phases.count() == 8
 
 
 def test_workshop_create_with_duplicate_groups_creates_nothing(db):
@@ -339,7 +343,7 @@ def test_demo_is_idempotent(db):
     assert workshop.join_code == demo.DEMO_CODE
     assert workshop.facilitators.get().username == demo.DEMO_USER
     assert [g.name for g in workshop.groups.all()] == ["Mobilität", "Einzelhandel"]
-    for board in workshop.boards.all():
+    for board in workshop.boards.of_groups():
         texts = list(board.cards.values_list("text", flat=True))
         assert texts == demo.CARDS[board.group.name]
     assert first[3] == 8

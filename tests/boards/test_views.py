@@ -460,7 +460,7 @@ def test_new_workshop_with_two_groups(facilitator_client, facilitator):
     assert workshop.title == "Zukunftswerkstatt"
     assert list(workshop.facilitators.all()) == [facilitator]
     assert [g.name for g in workshop.groups.all()] == ["Mobilität", "Einzelhandel"]
-    assert Board.objects.filter(workshop=workshop).count() == 2
+    assert Board.objects.filter(workshop=workshop).of_groups().count() == 2
 
 
 def test_new_workshop_skips_empty_group_rows(facilitator_client):
@@ -474,7 +474,7 @@ def test_new_workshop_with_a_third_group_row(facilitator_client):
     data = new_workshop_data(facilitator_client, groups=("A", "B", "C"))
     facilitator_client.post(reverse("workshop:new"), data)
     assert [g.name for g in Workshop.objects.get().groups.all()] == ["A", "B", "C"]
-    assert Board.objects.count() == 3
+    assert Board.objects.of_groups().count() == 3
 
 
 def test_new_workshop_needs_at_least_one_group_and_says_so_in_plain_german(facilitator_client):

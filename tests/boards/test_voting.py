@@ -153,7 +153,7 @@ def test_closed_round_takes_no_dots(board_a, facilitator, kim):
 def test_dots_only_on_cards_on_this_wall(board_a, board_b, facilitator, kim):
     hidden, deleted, foreign = add(board_a, "Versteckt"), add(board_a, "Weg"), add(board_b, "Dort")
     services.card_hide(card=hidden, hidden=True, user=facilitator)
-    services.card_delete(card=deleted, version=1)
+    services.card_delete(card=deleted, user=facilitator, version=1)
     foreign_cluster = services.cluster_create(board=board_b, title="Dort", user=facilitator)
     secret_board = fresh(board_a)
     services.board_configure(board=secret_board, mode=Board.Mode.HIDDEN)

@@ -85,10 +85,15 @@ def build(facilitator, counts: list[int], title: str = "Werkstatt Beamer") -> Wo
         ],
     )
     source = texts()
-    for n, (board, cards) in enumerate(zip(workshop.boards.order_by("pk"), counts, strict=True)):
+    for n, (board, cards) in enumerate(
+        zip(workshop.boards.of_groups().order_by("pk"), counts, strict=True)
+    ):
         made = [
             board_services.card_create(
-                board=board, text=f"{next(source)} ({n + 1}.{i + 1})", client_uuid=_uuid(n, i)
+                board=board,
+                text=f"{next(source)} ({n + 1}.{i + 1})",
+                client_uuid=_uuid(n, i),
+                user=workshop.created_by,
             )[0]
             for i in range(cards)
         ]
