@@ -95,6 +95,8 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
             live.board_group(board.pk, Audience.PARTICIPANTS, lang),
             live.participant_group(participant.pk),
             live.personal_group(participant.pk, lang),
+            # Workshop-wide pushes to every phone: the phase, the timer, the spotlight.
+            live.workshop_group(workshop.pk, Audience.PARTICIPANTS, lang),
         ],
         boards=[(board.pk, Audience.PARTICIPANTS)],
         participant=participant,
