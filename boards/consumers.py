@@ -20,7 +20,7 @@ from boards.events import board_for_render, personal_html, wall_html
 from boards.models import Board
 from boards.permissions import can
 from workshop import live, permissions
-from workshop.events import join_panel_html, pager_html
+from workshop.events import join_panel_html, pager_html, phase_html
 from workshop.ids import parse_id
 from workshop.live import Audience
 from workshop.models import Participant, Workshop
@@ -40,6 +40,8 @@ class Access:
     participant: Participant | None = None
     # A projector screen also gets the workshop's join panel and page with every snapshot.
     projector_of: Workshop | None = None
+    # Every screen gets the running phase with its snapshot (an offline phone catches up).
+    phase_of: tuple[Workshop, Audience] | None = None
 
 
 def scope_language(scope: dict) -> str:
@@ -80,6 +82,7 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
                 live.facilitator_group(workshop.pk, scope["user"].pk),
             ],
             boards=[(board.pk, Audience.FACILITATORS)],
+            phase_of=(workshop, Audience.FACILITATORS),
         )
     session: SessionBase | None = scope.get("session")
     if session is None or workshop.is_closed or board.group is None:
@@ -100,6 +103,7 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
         ],
         boards=[(board.pk, Audience.PARTICIPANTS)],
         participant=participant,
+        phase_of=(workshop, Audience.PARTICIPANTS),
     )
 
 
@@ -117,6 +121,7 @@ def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
         ]
         + [live.board_group(pk, Audience.FACILITATORS, lang) for pk in board_ids],
         boards=[(pk, Audience.FACILITATORS) for pk in board_ids],
+        phase_of=(workshop, Audience.FACILITATORS),
     )
 
 
@@ -142,6 +147,7 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
         + [live.board_group(pk, Audience.PROJECTOR, lang) for pk in board_ids],
         boards=[(pk, Audience.PROJECTOR) for pk in board_ids],
         projector_of=workshop,
+        phase_of=(workshop, Audience.PROJECTOR),
     )
 
 
@@ -168,6 +174,15 @@ def snapshots(access: Access) -> list[str]:
         if access.projector_of is not None:
             # A screen that was offline while the workshop closed or the page turned catches up.
             out += [join_panel_html(access.projector_of), pager_html(access.projector_of)]
+        if access.phase_of is not None:
+            workshop, audience = access.phase_of
+            workshop.refresh_from_db(fields=["current_phase", "phase_started_at"])
+            # In the last frame: one more top-level element that htmx swaps out of band.
+            html = phase_html(workshop, audience)
+            if out:
+                out[-1] += html
+            else:
+                out.append(html)
         return out
 
 
