@@ -12,16 +12,16 @@ from django.views.decorators.http import require_POST
 
 from boards.selectors.agenda import agenda
 from boards.services import agenda as services
-from workshop.decorators import facilitator_required
+from workshop.decorators import facilitator_action, facilitator_required
 from workshop.forms import PhaseForm, PhaseMoveForm, PhaseStepForm
 from workshop.models import Phase, Workshop
-from workshop.permissions import Actor
+from workshop.permissions import Action, Actor
 
 CONSOLE_PANEL = "workshop/_phase.html#console"
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return Actor.facilitator(request.user)
+    return request.actor  # set by facilitator_action
 
 
 def _phase(workshop: Workshop, phase_id: int) -> Phase:
@@ -55,7 +55,7 @@ def _form_error(request: HttpRequest, workshop: Workshop, form: PhaseForm) -> Ht
     return redirect("workshop:agenda", workshop_id=workshop.pk)
 
 
-@facilitator_required
+@facilitator_action(Action.RUN_AGENDA)
 @require_POST
 def phase_add(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     form = PhaseForm(request.POST)
@@ -70,7 +70,7 @@ def phase_add(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     return redirect("workshop:agenda", workshop_id=workshop.pk)
 
 
-@facilitator_required
+@facilitator_action(Action.RUN_AGENDA)
 @require_POST
 def phase_edit(request: HttpRequest, workshop: Workshop, phase_id: int) -> HttpResponse:
     phase = _phase(workshop, phase_id)
@@ -86,7 +86,7 @@ def phase_edit(request: HttpRequest, workshop: Workshop, phase_id: int) -> HttpR
     return redirect("workshop:agenda", workshop_id=workshop.pk)
 
 
-@facilitator_required
+@facilitator_action(Action.RUN_AGENDA)
 @require_POST
 def phase_move(request: HttpRequest, workshop: Workshop, phase_id: int) -> HttpResponse:
     phase = _phase(workshop, phase_id)
@@ -97,7 +97,7 @@ def phase_move(request: HttpRequest, workshop: Workshop, phase_id: int) -> HttpR
     return redirect("workshop:agenda", workshop_id=workshop.pk)
 
 
-@facilitator_required
+@facilitator_action(Action.RUN_AGENDA)
 @require_POST
 def phase_delete(request: HttpRequest, workshop: Workshop, phase_id: int) -> HttpResponse:
     phase = _phase(workshop, phase_id)
@@ -117,7 +117,7 @@ def _enter(request: HttpRequest, workshop: Workshop, phase: Phase | None, voting
     return _panel(request, workshop)
 
 
-@facilitator_required
+@facilitator_action(Action.RUN_AGENDA)
 @require_POST
 def phase_step(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     form = PhaseStepForm(request.POST)
@@ -131,7 +131,7 @@ def phase_step(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     return _enter(request, workshop, target, form.cleaned_data["voting"] or None)
 
 
-@facilitator_required
+@facilitator_action(Action.RUN_AGENDA)
 @require_POST
 def phase_enter(request: HttpRequest, workshop: Workshop, phase_id: int) -> HttpResponse:
     form = PhaseStepForm({"step": "next", "voting": request.POST.get("voting", "")})
@@ -139,7 +139,7 @@ def phase_enter(request: HttpRequest, workshop: Workshop, phase_id: int) -> Http
     return _enter(request, workshop, _phase(workshop, phase_id), voting)
 
 
-@facilitator_required
+@facilitator_action(Action.RUN_AGENDA)
 @require_POST
 def agenda_stop(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     return _enter(request, workshop, None, None)
