@@ -179,7 +179,11 @@ def snapshots(access: Access) -> list[str]:
             # A screen that was offline while the workshop closed or the page turned catches up.
             out += [join_panel_html(access.projector_of), pager_html(access.projector_of)]
         if access.timers_of is not None and access.timers_audience is not None:
-            out += timer_snapshot_html(access.timers_of, access.timers_audience, access.participant)
+            # One message: the room's countdown (a phone's also its group's and "I'm done").
+            parts = timer_snapshot_html(
+                access.timers_of, access.timers_audience, access.participant
+            )
+            out.append("".join(parts))
         return out
 
 
