@@ -154,7 +154,9 @@ def test_done_is_refused_where_the_phase_only_reads_or_none_runs(workshop, group
 def test_the_console_starts_a_group_timer(workshop, group_a, facilitator_client):
     url = reverse("workshop:timer", args=[workshop.pk])
     response = facilitator_client.post(
-        url, {"action": "start", "minutes": "3", "group": group_a.pk}, headers={"HX-Request": "true"}
+        url,
+        {"action": "start", "minutes": "3", "group": group_a.pk},
+        headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -202,7 +204,7 @@ def test_the_phone_marks_itself_done_and_takes_it_back(workshop, group_a, joined
     response = phone.post(url, {"done": "on"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert 'aria-pressed="true"' in response.content.decode()
-    assert _("Done – tap again to take it back") in response.content.decode()
+    assert _("Done. Tap again to take it back") in response.content.decode()
     kim.refresh_from_db()
     assert kim.done_phase == workshop.current_phase
     phone.post(url, {"done": "on"})  # a retried tap stays done
@@ -327,8 +329,8 @@ def test_pending_sends_wait_on_daemon_threads(monkeypatch):
     monkeypatch.setattr(live.threading, "Timer", Recorder)
     monkeypatch.setattr(live.coalescer, "threads", True)
     monkeypatch.setattr(live, "_push", lambda render: None)
-    live.coalescer.request("k", "", lambda: {})
-    live.coalescer.request("k", "", lambda: {})
+    live.coalescer.request("k", "", dict)
+    live.coalescer.request("k", "", dict)
     assert len(started) == 1
     assert started[0].daemon is True
     assert 0 < started[0].wait <= live.coalescer.interval
