@@ -21,7 +21,7 @@ from boards.models import Board
 from boards.permissions import can
 from boards.timer_events import snapshot_html as timer_snapshot_html
 from workshop import live, permissions
-from workshop.events import join_panel_html, pager_html
+from workshop.events import join_panel_html, pager_html, phase_html
 from workshop.ids import parse_id
 from workshop.live import Audience
 from workshop.models import Participant, Workshop
@@ -44,6 +44,8 @@ class Access:
     # The countdowns (and a phone's "I'm done") of this workshop, as this audience sees them.
     timers_of: Workshop | None = None
     timers_audience: Audience | None = None
+    # Every screen gets the running phase with its snapshot (an offline phone catches up).
+    phase_of: tuple[Workshop, Audience] | None = None
 
 
 def scope_language(scope: dict) -> str:
@@ -84,6 +86,7 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
                 live.facilitator_group(workshop.pk, scope["user"].pk),
             ],
             boards=[(board.pk, Audience.FACILITATORS)],
+            phase_of=(workshop, Audience.FACILITATORS),
         )
     session: SessionBase | None = scope.get("session")
     if session is None or workshop.is_closed or board.group is None:
@@ -106,6 +109,7 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
         participant=participant,
         timers_of=workshop,
         timers_audience=Audience.PARTICIPANTS,
+        phase_of=(workshop, Audience.PARTICIPANTS),
     )
 
 
@@ -125,6 +129,7 @@ def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
         boards=[(pk, Audience.FACILITATORS) for pk in board_ids],
         timers_of=workshop,
         timers_audience=Audience.FACILITATORS,
+        phase_of=(workshop, Audience.FACILITATORS),
     )
 
 
@@ -152,6 +157,7 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
         projector_of=workshop,
         timers_of=workshop,
         timers_audience=Audience.PROJECTOR,
+        phase_of=(workshop, Audience.PROJECTOR),
     )
 
 
@@ -178,6 +184,15 @@ def snapshots(access: Access) -> list[str]:
         if access.projector_of is not None:
             # A screen that was offline while the workshop closed or the page turned catches up.
             out += [join_panel_html(access.projector_of), pager_html(access.projector_of)]
+        if access.phase_of is not None:
+            workshop, audience = access.phase_of
+            workshop.refresh_from_db(fields=["current_phase", "phase_started_at"])
+            # In the last frame: one more top-level element that htmx swaps out of band.
+            html = phase_html(workshop, audience)
+            if out:
+                out[-1] += html
+            else:
+                out.append(html)
         if access.timers_of is not None and access.timers_audience is not None:
             # One message: the room's countdown (a phone's also its group's and "I'm done").
             parts = timer_snapshot_html(

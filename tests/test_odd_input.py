@@ -135,6 +135,17 @@ GROUPS_FORMSET = {
     "groups-1-name": TEXT,
 }
 COLOR = CHOICE(*Color.values)
+PHASE_FIELDS = {
+    "title": TEXT,
+    "instruction": TEXT,
+    "view": CHOICE("room", "groups", "plenary"),
+    "allows": CHOICE("write", "vote", "read"),
+    "board_mode": CHOICE("", "open", "hidden", "collect"),
+    "reveal": BOOL,
+    "planned_minutes": INT("15", "0"),
+    "dots_per_participant": INT("5", "0"),
+    "max_per_target": INT("3", "0"),
+}
 VOTE = {"card": ID("card_id"), "cluster": ID("cluster_id")}
 OWN_CARD = {"card_id": "own_card_id"}  # Kim's card first: the author's routes
 
@@ -189,6 +200,16 @@ ROUTES: dict[str, Spec] = {
         minutes=INT("5", "1", "180"),
         group=ID("group_id"),
     ),
+    "workshop:agenda": spec("GET"),
+    "workshop:phase-add": spec("POST", **PHASE_FIELDS),
+    "workshop:phase-edit": spec("POST", **PHASE_FIELDS),
+    "workshop:phase-move": spec("POST", direction=CHOICE("up", "down")),
+    "workshop:phase-delete": spec("POST"),
+    "workshop:phase-step": spec(
+        "POST", step=CHOICE("next", "previous"), voting=CHOICE("", "continue", "new")
+    ),
+    "workshop:phase-enter": spec("POST", voting=CHOICE("", "continue", "new")),
+    "workshop:agenda-stop": spec("POST"),
     "workshop:joining": spec("POST", open=BOOL, next=URL),
     "workshop:participant-remove": spec("POST", next=URL),
     "workshop:participant-rename": spec("POST", display_name=TEXT, next=URL),
@@ -357,6 +378,7 @@ def build_world() -> World:
         "own_card_id": _ids(own, cards[0], hidden),
         "cluster_id": _ids(cluster, foreign_cluster),
         "group_id": _ids(group_a, group_b, group_o),
+        "phase_id": _ids(*workshop.phases.all()[:3], *other.phases.all()[:1]),
         "user_id": _ids(andrea, co, fremd),
         "participant_id": _ids(kim, lou, olga),
         "token": [workshop.projector_token, other.projector_token],

@@ -334,3 +334,28 @@ def test_pending_sends_wait_on_daemon_threads(monkeypatch):
     assert len(started) == 1
     assert started[0].daemon is True
     assert 0 < started[0].wait <= live.coalescer.interval
+
+
+def test_a_new_phase_shows_every_phone_its_done_button_not_pressed(
+    workshop, group_a, facilitator, sent, django_capture_on_commit_callbacks
+):
+    from boards.services.agenda import phase_enter
+
+    kim = ParticipantFactory(group=group_a)
+    write = in_phase(workshop, Phase.Allows.WRITE)
+    timer_services.done_toggle(actor=Actor.of(kim))
+    sent.clear()
+    vote = workshop.phases.filter(allows=Phase.Allows.VOTE).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        phase_enter(actor=Actor.facilitator(facilitator), workshop=workshop, phase=vote)
+    buttons = [m["html"] for g, m in sent if g == live.personal_group(kim.pk, "de")]
+    assert any('id="done-toggle"' in b and 'aria-pressed="false"' in b for b in buttons)
+    assert all(" hidden" not in b.split(">")[0] for b in buttons if 'id="done-toggle"' in b)
+    # Into a phase that only reads: the button goes away.
+    read = workshop.phases.filter(allows=Phase.Allows.READ).first()
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        phase_enter(actor=Actor.facilitator(facilitator), workshop=workshop, phase=read)
+    buttons = [m["html"] for g, m in sent if g == live.personal_group(kim.pk, "de")]
+    assert any('id="done-toggle"' in b and " hidden" in b.split(">")[0] for b in buttons)
+    assert write != vote
