@@ -44,7 +44,8 @@ def seconds_left(page: Page, dom_id: str = "timer-room") -> int:
 
 def ours(node: dict) -> bool:
     """An element of the timer's or of "I'm done" (the other parts have their own checks)."""
-    return bool(re.search(r"timer|done", " ".join(map(str, node["target"])) + node.get("summary", "")))
+    where = " ".join(map(str, node["target"])) + node.get("summary", "")
+    return bool(re.search(r"timer|done", where))
 
 
 def room_row(console: Page):
