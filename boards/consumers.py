@@ -19,6 +19,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from boards.events import board_for_render, personal_html, wall_html
 from boards.models import Board
 from boards.permissions import can
+from boards.timer_events import snapshot_html as timer_snapshot_html
 from workshop import live, permissions
 from workshop.events import join_panel_html, pager_html, phase_html
 from workshop.ids import parse_id
@@ -40,6 +41,9 @@ class Access:
     participant: Participant | None = None
     # A projector screen also gets the workshop's join panel and page with every snapshot.
     projector_of: Workshop | None = None
+    # The countdowns (and a phone's "I'm done") of this workshop, as this audience sees them.
+    timers_of: Workshop | None = None
+    timers_audience: Audience | None = None
     # Every screen gets the running phase with its snapshot (an offline phone catches up).
     phase_of: tuple[Workshop, Audience] | None = None
 
@@ -103,6 +107,8 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
         ],
         boards=[(board.pk, Audience.PARTICIPANTS)],
         participant=participant,
+        timers_of=workshop,
+        timers_audience=Audience.PARTICIPANTS,
         phase_of=(workshop, Audience.PARTICIPANTS),
     )
 
@@ -121,6 +127,8 @@ def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
         ]
         + [live.board_group(pk, Audience.FACILITATORS, lang) for pk in board_ids],
         boards=[(pk, Audience.FACILITATORS) for pk in board_ids],
+        timers_of=workshop,
+        timers_audience=Audience.FACILITATORS,
         phase_of=(workshop, Audience.FACILITATORS),
     )
 
@@ -147,6 +155,8 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
         + [live.board_group(pk, Audience.PROJECTOR, lang) for pk in board_ids],
         boards=[(pk, Audience.PROJECTOR) for pk in board_ids],
         projector_of=workshop,
+        timers_of=workshop,
+        timers_audience=Audience.PROJECTOR,
         phase_of=(workshop, Audience.PROJECTOR),
     )
 
@@ -183,6 +193,12 @@ def snapshots(access: Access) -> list[str]:
                 out[-1] += html
             else:
                 out.append(html)
+        if access.timers_of is not None and access.timers_audience is not None:
+            # One message: the room's countdown (a phone's also its group's and "I'm done").
+            parts = timer_snapshot_html(
+                access.timers_of, access.timers_audience, access.participant
+            )
+            out.append("".join(parts))
         return out
 
 

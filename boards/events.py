@@ -198,11 +198,18 @@ def card_created(card: Card, rev: int) -> None:
     live.send_html_on_commit(render)
 
 
-def board_changed(board_id: int, audiences: tuple[Audience, ...] = tuple(Audience)) -> None:
+def board_changed(
+    board_id: int,
+    audiences: tuple[Audience, ...] = tuple(Audience),
+    *,
+    coalesce: bool = False,
+) -> None:
     """Send the board's new state in one message (a snapshot with its rev) to `audiences`.
 
     A snapshot at an unchanged rev is harmless: clients apply it as the same state. That is
-    how the facilitators alone get vote totals that participants do not see yet.
+    how the facilitators alone get vote totals that participants do not see yet. With
+    `coalesce`, a burst of changes (dots placed) costs the board at most two sends a second,
+    each with the state of its moment (only for snapshots that bump no revision).
     """
 
     def render() -> dict[str, str]:
@@ -218,6 +225,10 @@ def board_changed(board_id: int, audiences: tuple[Audience, ...] = tuple(Audienc
             }
         )
 
+    if coalesce:
+        part = "wall:" + ",".join(sorted(audiences))
+        live.send_html_coalesced(f"board:{board_id}", render, part=part)
+        return
     live.send_html_on_commit(render)
 
 

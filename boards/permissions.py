@@ -131,6 +131,8 @@ def refusal(
         if action == Action.EDIT_OWN_CARD:
             return _("The board is locked. Your cards can no longer be changed.")
         return _("The board is locked. Cards can no longer be added.")
+    if action == Action.MARK_DONE:
+        return _("There is nothing to finish in this phase.")
     return _("This is not possible now.")
 
 

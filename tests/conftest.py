@@ -139,6 +139,17 @@ def sent(monkeypatch) -> list[tuple[str, dict]]:
     return log
 
 
+@pytest.fixture(autouse=True)
+def _coalesced_pushes_stay_here() -> Iterator[None]:
+    """Coalesced pushes wait for `live.flush_coalesced()` instead of a timer thread, and no
+    test inherits another's half-second budget."""
+    live.coalescer.reset()
+    live.coalescer.threads = False
+    yield
+    live.coalescer.reset()
+    live.coalescer.threads = True
+
+
 def pytest_configure(config):
     # WhiteNoise notes that `collectstatic` has not run; static files are served from static/.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")

@@ -48,6 +48,7 @@ from tests.odd import (
     odd_text,
 )
 from workshop import ids
+from workshop.models import Workshop
 from workshop.services import SESSION_KEY
 
 # The world is built once per module; each test and each example runs in a savepoint of it.
@@ -103,15 +104,18 @@ class Spec:
     fields: dict[str, Field] = field(default_factory=dict)
     roles: tuple[str, ...] = ROLES
     pools: dict[str, str] = field(default_factory=dict)  # path parameter -> World.pools key
+    # Sent while a phase that allows this runs (write, vote): routes only a phase opens.
+    phase: str = ""
 
 
 def spec(
     *methods: str,
     roles: tuple[str, ...] = ROLES,
     pools: dict[str, str] | None = None,
+    phase: str = "",
     **fields: Field,
 ) -> Spec:
-    return Spec(methods, fields, roles, pools or {})
+    return Spec(methods, fields, roles, pools or {}, phase)
 
 
 WORKSHOP_FIELDS = {
@@ -165,6 +169,7 @@ ROUTES: dict[str, Spec] = {
     "vote-cast": spec("POST", roles=PHONE, **VOTE),
     "vote-retract": spec("POST", roles=PHONE, **VOTE),
     "me-update": spec("POST", roles=PHONE, display_name=TEXT, named_in_summary=BOOL),
+    "done": spec("POST", roles=PHONE, phase="write", done=CHOICE("on", "off")),
     "projector": spec("GET", roles=PUBLIC),
     "projector-board": spec("GET", roles=PUBLIC),
     "projector-snapshot": spec("GET", roles=PUBLIC),
@@ -187,6 +192,14 @@ ROUTES: dict[str, Spec] = {
         "POST", turn=CHOICE("previous", "next"), auto=CHOICE("on", "off")
     ),
     "workshop:code-renew": spec("POST"),
+    "workshop:timer": spec(
+        "POST",
+        action=CHOICE(
+            "start", "pause", "resume", "extend-1", "extend-5", "stop", "sound-on", "sound-off"
+        ),
+        minutes=INT("5", "1", "180"),
+        group=ID("group_id"),
+    ),
     "workshop:agenda": spec("GET"),
     "workshop:phase-add": spec("POST", **PHASE_FIELDS),
     "workshop:phase-edit": spec("POST", **PHASE_FIELDS),
@@ -433,6 +446,7 @@ class Request:
     htmx: bool
     session: object = None
     cookie: str = ""
+    phase: str = ""  # a phase that allows this runs while it is sent
 
     def describe(self) -> str:
         short = {k: (v[:80] if isinstance(v, str | list) else v) for k, v in self.form.items()}
@@ -478,6 +492,7 @@ def draw_request(data: st.DataObject, route: Route, spec: Spec, world: World) ->
         url=route.url(values),
         form=form,
         htmx=data.draw(st.booleans(), label="htmx"),
+        phase=spec.phase,
     )
     if role == "tampered":
         workshop_keys = st.sampled_from([*world.workshop_ids, "0", "x"])
@@ -520,11 +535,18 @@ def sharp_requests(route: Route, spec: Spec, world: World) -> Iterator[Request]:
     for name in params:
         for value in SHARP:
             url = route.url(params | {name: value})
-            yield Request(spec.roles[0], method, url, form, htmx=True)
+            yield Request(spec.roles[0], method, url, form, htmx=True, phase=spec.phase)
     for name, f in spec.fields.items():
         values = [[form[name][0], v] for v in SHARP] if f.kind == "ids" else SHARP
         for value in [*values, [str(n) for n in range(1500)]] if f.kind == "ids" else values:
-            yield Request(spec.roles[0], method, route.url(params), form | {name: value}, True)
+            yield Request(
+                spec.roles[0],
+                method,
+                route.url(params),
+                form | {name: value},
+                True,
+                phase=spec.phase,
+            )
 
 
 def send(world: World, request: Request):
@@ -534,6 +556,10 @@ def send(world: World, request: Request):
     headers = {"HX-Request": "true"} if request.htmx else {}
     try:
         with transaction.atomic():
+            if request.phase:
+                workshop = Workshop.objects.get(pk=world.workshop_ids[0])
+                phase = workshop.phases.filter(allows=request.phase).first()
+                Workshop.objects.filter(pk=workshop.pk).update(current_phase=phase)
             if request.role == "tampered":
                 session = client.session
                 session[SESSION_KEY] = request.session
@@ -572,7 +598,9 @@ def test_the_real_request_gets_into_each_route(world, route):
     spec = spec_for(route)
     params = {n: _param_pool(route, n, c, world)[0] for n, c in route.params}
     form = {n: home(f, world) for n, f in spec.fields.items()}
-    request = Request(spec.roles[0], spec.methods[-1], route.url(params), form, htmx=True)
+    request = Request(
+        spec.roles[0], spec.methods[-1], route.url(params), form, htmx=True, phase=spec.phase
+    )
     response = send(world, request)
     assert response.status_code not in {403, 404, 405}, failure(route, request, response)
     assert not response.get("Location", "").startswith("/accounts/login/"), request.describe()

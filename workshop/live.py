@@ -7,15 +7,16 @@ Group names are built here from server-side ids only. Sends are registered with
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from enum import StrEnum
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -144,21 +145,123 @@ class QuietLayerErrors(logging.Filter):
         return True
 
 
+def _push(render: Callable[[], dict[str, str]]) -> None:
+    try:
+        fragments = render()
+    except Exception:
+        # Committed is committed: a failed render (say, the board is gone by now)
+        # must not turn the request into an error. Clients resync on their next connect.
+        logger.exception("rendering a live push failed")
+        return
+    for group, html in fragments.items():
+        _group_send(group, {"type": "board.fragment", "html": html})
+
+
 def send_html_on_commit(render: Callable[[], dict[str, str]]) -> None:
     """After commit, call `render` for {group: html} and push each fragment to its group."""
+    transaction.on_commit(lambda: _push(render))
 
-    def push() -> None:
+
+class Coalescer:
+    """At most one send per key every `interval` seconds, rendered when it goes out.
+
+    The first change for a key goes out at once; changes within `interval` after a send
+    wait for one send at the end of it, which renders the state of that moment. So a room of
+    people tapping "I'm done" or placing dots costs a board two pushes a second, not one per
+    tap. A key holds parts (the timer, the done count, the facilitators' wall): each part's
+    latest render goes out in the same send, as its own message.
+    """
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self.clock: Callable[[], float] = time.monotonic
+        # Off in the unit tests: nothing renders on another thread; they call `flush`.
+        self.threads = True
+        self._lock = threading.Lock()
+        self._pending: dict[str, dict[str, Callable[[], dict[str, str]]]] = {}
+        self._timers: dict[str, threading.Timer] = {}
+        self._last: dict[str, float] = {}
+
+    def request(self, key: str, part: str, render: Callable[[], dict[str, str]]) -> None:
+        with self._lock:
+            if key in self._pending:
+                self._pending[key][part] = render
+                return
+            self._pending[key] = {part: render}
+            wait = self._last.get(key, float("-inf")) + self.interval - self.clock()
+            if wait > 0:
+                if self.threads:
+                    timer = threading.Timer(wait, self._fire, args=(key, _main_loop()))
+                    timer.daemon = True
+                    self._timers[key] = timer
+                    timer.start()
+                return
+        self._send(key)
+
+    def pending(self) -> list[str]:
+        with self._lock:
+            return list(self._pending)
+
+    def _send(self, key: str) -> None:
+        with self._lock:
+            parts = self._pending.pop(key, None)
+            self._timers.pop(key, None)
+            if parts is None:
+                return
+            self._last[key] = self.clock()
+        for render in parts.values():
+            _push(render)
+
+    def _fire(self, key: str, loop: object) -> None:
+        # Back on the server's event loop for the send, as a request thread would be: the
+        # in-memory layer's queues belong to that loop.
+        if loop is not None:
+            SyncToAsync.threadlocal.main_event_loop = loop
+            SyncToAsync.threadlocal.main_event_loop_pid = os.getpid()
         try:
-            fragments = render()
-        except Exception:
-            # Committed is committed: a failed render (say, the board is gone by now)
-            # must not turn the request into an error. Clients resync on their next connect.
-            logger.exception("rendering a live push failed")
-            return
-        for group, html in fragments.items():
-            _group_send(group, {"type": "board.fragment", "html": html})
+            self._send(key)
+        finally:
+            connections.close_all()
 
-    transaction.on_commit(push)
+    def flush(self) -> None:
+        """Send everything pending now, in this thread."""
+        with self._lock:
+            timers = list(self._timers.values())
+            self._timers.clear()
+        for timer in timers:
+            timer.cancel()
+        for key in self.pending():
+            self._send(key)
+
+    def reset(self) -> None:
+        """Forget pending sends and when each key last went out."""
+        with self._lock:
+            for timer in self._timers.values():
+                timer.cancel()
+            self._timers.clear()
+            self._pending.clear()
+            self._last.clear()
+
+
+def _main_loop() -> object:
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    return loop if loop.is_running() else None
+
+
+coalescer = Coalescer()
+
+
+def send_html_coalesced(key: str, render: Callable[[], dict[str, str]], *, part: str = "") -> None:
+    """After commit, push `render`'s {group: html} for `key` within the budget: at once if
+    nothing went out for `key` in the last half second, else once at its end."""
+    transaction.on_commit(lambda: coalescer.request(key, part, render))
+
+
+def flush_coalesced() -> None:
+    """Send every coalesced push that is waiting (for tests, and at shutdown)."""
+    coalescer.flush()
 
 
 def close_on_commit(groups: list[str], code: int) -> None:

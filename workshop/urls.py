@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from boards.views import agenda, facilitator, moderation, participant, projector
+from boards.views import agenda, facilitator, moderation, participant, projector, timer
 from workshop import views
 from workshop.forms import LoginForm
 
@@ -30,6 +30,7 @@ facilitator_patterns = [
     path("<id:workshop_id>/reopen/", views.workshop_reopen, name="reopen"),
     path("<id:workshop_id>/projector/revoke/", views.projector_revoke, name="projector-revoke"),
     path("<id:workshop_id>/projector/pages/", projector.projector_pages, name="projector-pages"),
+    path("<id:workshop_id>/timer/", timer.timer, name="timer"),
     path("<id:workshop_id>/code/renew/", views.join_code_renew, name="code-renew"),
     path("<id:workshop_id>/joining/", views.joining_set, name="joining"),
     path(
@@ -127,6 +128,7 @@ urlpatterns = [
         participant.card_delete,
         name="own-card-delete",
     ),
+    path("b/<id:board_id>/done/", timer.done, name="done"),
     path("b/<id:board_id>/me/", participant.me_update, name="me-update"),
     path("b/<id:board_id>/votes/", participant.vote_cast, name="vote-cast"),
     path("b/<id:board_id>/votes/retract/", participant.vote_retract, name="vote-retract"),

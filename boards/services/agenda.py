@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boards import events
+from boards import events, timer_events
 from boards.models import Board, Card, VotingRound
 from boards.permissions import phase_works_on, require
 from boards.services._common import bump, lock_board
@@ -213,6 +213,7 @@ def phase_enter(
             # "I'm done" starts afresh each time a phase begins.
             Participant.objects.filter(workshop=locked, done_phase=phase).update(done_phase=None)
         workshop_events.phase_changed(locked.pk)
+        timer_events.done_buttons_changed(locked.pk)  # shown or not, and nobody done yet
     workshop.current_phase, workshop.phase_started_at = phase, locked.phase_started_at
     return Entered(phase=phase, boards=len(board_ids), revealed=revealed)
 

@@ -159,8 +159,9 @@ def _announce_vote(board: Board, voting: VotingRound, participant: Participant) 
         bump(board)
         events.board_changed(board.pk)
     else:
-        # Only the facilitators see totals during the round: their walls follow every dot.
-        events.board_changed(board.pk, audiences=(Audience.FACILITATORS,))
+        # Only the facilitators see totals during the round: their walls follow the dots,
+        # at most twice a second however many people place theirs.
+        events.board_changed(board.pk, audiences=(Audience.FACILITATORS,), coalesce=True)
     events.personal_changed(board.pk, participant.pk)
 
 

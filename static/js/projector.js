@@ -605,7 +605,7 @@
     observer = new MutationObserver(function (records) {
       if (laying) return;
       var news = records.some(function (r) {
-        return !(r.target.closest && r.target.closest("[data-live-status], [data-pager-label]"));
+        return !(r.target.closest && r.target.closest("[data-live-status], [data-pager-label], [data-timer-digits]"));
       });
       if (news) schedule();
     });

@@ -79,20 +79,30 @@ async def snapshots(communicator, n=1) -> list[str]:
 
 async def projector_snapshot(communicator, walls=1) -> list[str]:
     """A projector's socket opens with its walls, then its join panel and its page."""
-    received = await snapshots(communicator, walls + 2)
+    received = await snapshots(communicator, walls + 3)
     assert all("data-snapshot" in wall for wall in received[:walls])
     assert 'id="projector-join"' in received[walls]
     assert 'id="projector-pager"' in received[walls + 1]
+    assert 'id="timer-room"' in received[walls + 2]
     return received[:walls]
 
 
 async def phone_snapshot(communicator) -> tuple[str, str]:
-    """A participant's socket opens with two messages: the wall, then their personal element."""
-    wall, personal = await snapshots(communicator, 2)
+    """A participant's socket opens with the wall, their personal element, and the timers
+    with their "I'm done"."""
+    wall, personal, timers = await snapshots(communicator, 3)
     assert "data-snapshot" in wall
     assert "data-personal" in personal
     assert "data-snapshot" not in personal
+    assert 'id="timer-room"' in timers
     return wall, personal
+
+
+async def console_snapshot(communicator, walls: int) -> list[str]:
+    """A console's socket opens with its walls, then the room's countdown."""
+    received = await snapshots(communicator, walls + 1)
+    assert 'id="timer-room"' in received[walls]
+    return received[:walls]
 
 
 async def expect_close(communicator, code):
@@ -247,7 +257,7 @@ async def test_console_gets_every_board_and_every_card(workshop, board_a, board_
     await database_sync_to_async(CardFactory)(board=board_a, text="Karte A")
     await database_sync_to_async(CardFactory)(board=board_b, text="Karte B")
     communicator = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
-    first, second = await snapshots(communicator, 2)
+    first, second = await console_snapshot(communicator, 2)
     assert f'id="board-{board_a.pk}"' in first
     assert "Karte A" in first
     assert f'id="board-{board_b.pk}"' in second
@@ -362,7 +372,7 @@ async def test_workshop_close_closes_participant_sockets(
     console = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
     await phone_snapshot(a)
     await phone_snapshot(b)
-    await snapshots(console, 2)
+    await console_snapshot(console, 2)
     await database_sync_to_async(services.workshop_close)(workshop=workshop)
     await expect_close(a, live.CLOSE_WORKSHOP_CLOSED)
     await expect_close(b, live.CLOSE_WORKSHOP_CLOSED)
@@ -452,9 +462,9 @@ async def test_removed_cofacilitator_is_disconnected_and_refused(workshop, board
     console = await open_socket(f"/ws/workshops/{workshop.pk}/", theirs)
     board = await open_socket(board_path(board_a), theirs)
     mine = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
-    await snapshots(console)
+    await console_snapshot(console, 1)
     await snapshots(board)
-    await snapshots(mine)
+    await console_snapshot(mine, 1)
     await database_sync_to_async(services.facilitator_remove)(workshop=workshop, user=colleague)
     await expect_close(console, live.CLOSE_REMOVED)
     await expect_close(board, live.CLOSE_REMOVED)
@@ -531,15 +541,15 @@ async def test_a_phase_change_reaches_phones_projector_and_console_of_the_worksh
     stranger_phone = Client()
     await database_sync_to_async(join_via_http)(stranger_phone, other_group, "Olga")
     phone = await open_socket(board_path(board_a), phone_a)
-    await snapshots(phone, 2)
+    await phone_snapshot(phone)
     other_phone = await open_socket(board_path(board_b), phone_b)
-    await snapshots(other_phone, 2)
+    await phone_snapshot(other_phone)
     console = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
-    await snapshots(console, 2)
+    await console_snapshot(console, 2)
     projector = await open_socket(f"/ws/projector/{workshop.projector_token}/")
-    await snapshots(projector, 4)
+    await projector_snapshot(projector, 2)
     elsewhere = await open_socket(board_path(other_group.board), stranger_phone)
-    await snapshots(elsewhere, 2)
+    await phone_snapshot(elsewhere)
 
     await database_sync_to_async(enter_phase)(workshop, facilitator, BRAINSTORM)
 

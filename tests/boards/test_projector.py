@@ -24,6 +24,7 @@ from tests.boards.test_consumers import (
     TIMEOUT,
     _fresh_channel_layer,  # noqa: F401 (autouse fixture: a fresh in-memory layer)
     board_path,
+    console_snapshot,
     expect_close,
     open_socket,
     phone_snapshot,
@@ -113,7 +114,7 @@ async def test_joining_and_a_new_code_reach_projectors_not_phones(
     console = Client()
     await database_sync_to_async(console.force_login)(facilitator)
     laptop = await open_socket(f"/ws/workshops/{workshop.pk}/", console)
-    await laptop.receive_from(timeout=TIMEOUT)  # the console's snapshot of the one board
+    await console_snapshot(laptop, 1)  # the console's snapshot of the one board
 
     await database_sync_to_async(services.joining_set)(workshop=workshop, is_open=False)
     panel = only_join_panel(await screen.receive_from(timeout=TIMEOUT))
