@@ -9,11 +9,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy as _lazy
 
 from workshop import agenda, events, live, projector
 from workshop.ids import parse_id
 from workshop.models import (
+    Assignment,
     BreakoutGroup,
     Participant,
     Workshop,
@@ -253,21 +254,80 @@ def projector_auto_set(*, workshop: Workshop, auto: bool) -> Workshop:
     return workshop
 
 
+def group_sizes(workshop: Workshop) -> dict[int, int]:
+    """Participants in each of the workshop's groups (every group, empty ones too)."""
+    counts = workshop.participant_counts()
+    return {group.pk: counts.get(group.pk, 0) for group in workshop.groups.all()}
+
+
+def group_options(workshop: Workshop, current: BreakoutGroup | None) -> list[dict[str, object]]:
+    """The groups a participant may change to, with their sizes and whether they are full."""
+    sizes = group_sizes(workshop)
+    return [
+        {
+            "group": group,
+            "size": sizes[group.pk],
+            "current": current is not None and group.pk == current.pk,
+            "full": not group_has_room(workshop, group, sizes),
+        }
+        for group in workshop.groups.all()
+    ]
+
+
+def group_has_room(workshop: Workshop, group: BreakoutGroup, sizes: dict[int, int]) -> bool:
+    limit = workshop.max_group_size
+    return limit is None or sizes.get(group.pk, 0) < limit
+
+
+def group_full_message(workshop: Workshop, group: BreakoutGroup) -> str:
+    return _("The group “%(name)s” is full (at most %(limit)d people). Please choose another.") % {
+        "name": group.name,
+        "limit": workshop.max_group_size or 0,
+    }
+
+
+ALL_FULL = _lazy("Every group is full. Please ask the facilitators to make room for you.")
+
+
+def group_pick(workshop: Workshop) -> BreakoutGroup:
+    """The least-filled group with room, ties by position (the workshop row is locked)."""
+    sizes = group_sizes(workshop)
+    groups = [g for g in workshop.groups.all() if group_has_room(workshop, g, sizes)]
+    if not groups:
+        raise ValidationError(str(ALL_FULL))
+    return min(groups, key=lambda g: (sizes[g.pk], g.position, g.pk))
+
+
+def lock_workshop(workshop: Workshop) -> Workshop:
+    """Lock the workshop row and read its breakout settings afresh: joins and moves are
+    serialised per workshop, so balanced groups and size limits hold under concurrency."""
+    fresh = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    workshop.assignment, workshop.max_group_size = fresh.assignment, fresh.max_group_size
+    workshop.closed_at, workshop.joining_open = fresh.closed_at, fresh.joining_open
+    workshop.current_phase_id = fresh.current_phase_id
+    return workshop
+
+
 def participant_join(
     *,
     session: SessionBase,
     workshop: Workshop,
-    group: BreakoutGroup,
+    group: BreakoutGroup | None = None,
     display_name: str = "",
     named_in_summary: bool = False,
 ) -> Participant:
-    """Join `workshop` in `group`; the same browser joining again stays the same participant."""
+    """Join `workshop`; the same browser joining again stays the same participant.
+
+    The group comes from the workshop's assignment: the one chosen (self-chosen), the
+    least-filled (random), or none until a facilitator assigns one (facilitator).
+    """
     if workshop.is_closed:
         raise ValidationError(_("This workshop is closed."))
-    if group.workshop_id != workshop.pk:
+    if group is not None and group.workshop_id != workshop.pk:
         raise ValidationError(_("This group does not belong to the workshop."))
     name = clean_text(display_name)
     with transaction.atomic():
+        lock_workshop(workshop)
         participant = participant_for_session(session, workshop)
         if participant is None:
             if session_was_removed(session, workshop):
@@ -275,7 +335,17 @@ def participant_join(
             if not workshop.joining_open:
                 raise ValidationError(_("Joining this workshop is closed."))
             participant = Participant(workshop=workshop)
-        participant.group = group
+        if workshop.assignment == Assignment.SELF:
+            if group is None:
+                raise ValidationError(_("Please choose a group."))
+            if group.pk != participant.group_id and not group_has_room(
+                workshop, group, group_sizes(workshop)
+            ):
+                raise ValidationError(group_full_message(workshop, group))
+            participant.group = group
+        elif workshop.assignment == Assignment.RANDOM and participant.group_id is None:
+            participant.group = group_pick(workshop)
+        # Assigned by the facilitators: the group stays as it is (none: waiting for one).
         participant.display_name = name
         participant.named_in_summary = named_in_summary and bool(name)
         participant.full_clean()

@@ -15,10 +15,17 @@ from django.views.decorators.http import require_POST
 from boards import services
 from boards.events import with_wall
 from workshop.decorators import facilitator_required
-from workshop.forms import FacilitatorAddForm, GroupForm, GroupFormSet, WorkshopForm
+from workshop.forms import (
+    BreakoutsForm,
+    FacilitatorAddForm,
+    GroupForm,
+    GroupFormSet,
+    WorkshopForm,
+)
 from workshop.links import join_link, projector_link, qr_svg, qr_svg_file
 from workshop.live import Audience
 from workshop.models import Workshop
+from workshop.presence import people
 from workshop.projector import pager
 from workshop.views import ParticipantRenameForm, back_to_form_page
 
@@ -70,6 +77,7 @@ def _console_context(request: HttpRequest, workshop: Workshop) -> dict[str, obje
 def console(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     context = _console_context(request, workshop)
     context["total"] = sum(context["counts"].values())  # type: ignore[union-attr]
+    context["people_groups"], context["people_waiting"] = people(workshop)
     return render(request, "boards/console.html", context)
 
 
@@ -83,6 +91,9 @@ def workshop_settings(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         "facilitators": workshop.facilitators.order_by("username"),
         "join_link": join_link(request, workshop),
         "projector_link": projector_link(request, workshop),
+        "breakouts_form": BreakoutsForm(
+            initial={"assignment": workshop.assignment, "max_group_size": workshop.max_group_size}
+        ),
     }
     return render(request, "boards/settings.html", context)
 

@@ -21,7 +21,12 @@ from workshop.forms import DisplayNameForm, JoinForm
 from workshop.live import Audience
 from workshop.models import Participant
 from workshop.permissions import Action, Actor, actor_for
-from workshop.services import participant_for_session, participant_join, workshop_by_code
+from workshop.services import (
+    group_options,
+    participant_for_session,
+    participant_join,
+    workshop_by_code,
+)
 
 
 def join(request: HttpRequest, code: str) -> HttpResponse:
@@ -38,7 +43,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
             "named_in_summary": participant.named_in_summary,
             "group": participant.group,
         }
-    form = JoinForm(request.POST or None, workshop=workshop, initial=initial)
+    current = participant.group if participant else None
+    form = JoinForm(request.POST or None, workshop=workshop, initial=initial, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             participant = participant_join(
@@ -47,8 +53,17 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if participant.group is None:  # the facilitators assign the groups
+                return redirect("join-wait", code=workshop.join_code)
             return redirect("board", board_id=participant.group.board.pk)
-    context = {"workshop": workshop, "form": form, "participant": participant}
+    choosing = "group" in form.fields
+    context = {
+        "workshop": workshop,
+        "form": form,
+        "participant": participant,
+        "choosing": choosing,
+        "all_full": choosing and not form.fields["group"].queryset.exists(),
+    }
     return render(request, "boards/join.html", context)
 
 
@@ -89,6 +104,11 @@ def _page_context(
         )
     if participant is not None:
         context["personal"] = personal_context(board, participant)
+        # Where participants choose their group, they may change it from the phone.
+        workshop = board.workshop
+        if board.group_id and can(Actor.of(participant), Action.CHANGE_GROUP, workshop=workshop):
+            options = group_options(workshop, board.group)
+            context["group_options"] = options if len(options) > 1 else None
     return context
 
 

@@ -93,6 +93,22 @@ async def phone_snapshot(communicator) -> tuple[str, str]:
     return wall, personal
 
 
+async def nothing_but_people(communicator, timeout=0.3) -> bool:
+    """Nothing arrives but the console's participants panel (phones opening or closing)."""
+    while not await communicator.receive_nothing(timeout=timeout):
+        if 'id="people-panel"' not in await communicator.receive_from(timeout=TIMEOUT):
+            return False
+    return True
+
+
+async def console_snapshot(communicator, walls=1) -> list[str]:
+    """A console's socket opens with its walls, then its participants panel."""
+    received = await snapshots(communicator, walls + 1)
+    assert all("data-snapshot" in wall for wall in received[:walls])
+    assert 'id="people-panel"' in received[walls]
+    return received[:walls]
+
+
 async def expect_close(communicator, code):
     output = await communicator.receive_output(timeout=TIMEOUT)
     assert output["type"] == "websocket.close"
@@ -245,7 +261,7 @@ async def test_console_gets_every_board_and_every_card(workshop, board_a, board_
     await database_sync_to_async(CardFactory)(board=board_a, text="Karte A")
     await database_sync_to_async(CardFactory)(board=board_b, text="Karte B")
     communicator = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
-    first, second = await snapshots(communicator, 2)
+    first, second = await console_snapshot(communicator, 2)
     assert f'id="board-{board_a.pk}"' in first
     assert "Karte A" in first
     assert f'id="board-{board_b.pk}"' in second
@@ -257,6 +273,7 @@ async def test_console_gets_every_board_and_every_card(workshop, board_a, board_
     await database_sync_to_async(join_via_http)(Client(), board_a.group, "Neu")
     counts = await communicator.receive_from(timeout=TIMEOUT)
     assert 'id="workshop-total"' in counts
+    assert 'id="people-panel"' in counts  # with who is in which group
     assert "1 Person ist beigetreten." in counts
     await communicator.disconnect()
 
@@ -360,11 +377,12 @@ async def test_workshop_close_closes_participant_sockets(
     console = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
     await phone_snapshot(a)
     await phone_snapshot(b)
-    await snapshots(console, 2)
+    await console_snapshot(console, 2)
     await database_sync_to_async(services.workshop_close)(workshop=workshop)
     await expect_close(a, live.CLOSE_WORKSHOP_CLOSED)
     await expect_close(b, live.CLOSE_WORKSHOP_CLOSED)
-    assert await console.receive_nothing(timeout=0.3)  # the facilitators stay connected
+    # The facilitators stay connected (and see the phones go offline).
+    assert await nothing_but_people(console)
     for communicator in (a, b, console):
         await communicator.disconnect()
     assert await refused(board_path(board_a), phone_a)
@@ -450,9 +468,9 @@ async def test_removed_cofacilitator_is_disconnected_and_refused(workshop, board
     console = await open_socket(f"/ws/workshops/{workshop.pk}/", theirs)
     board = await open_socket(board_path(board_a), theirs)
     mine = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
-    await snapshots(console)
+    await console_snapshot(console)
     await snapshots(board)
-    await snapshots(mine)
+    await console_snapshot(mine)
     await database_sync_to_async(services.facilitator_remove)(workshop=workshop, user=colleague)
     await expect_close(console, live.CLOSE_REMOVED)
     await expect_close(board, live.CLOSE_REMOVED)

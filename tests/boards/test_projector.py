@@ -114,6 +114,7 @@ async def test_joining_and_a_new_code_reach_projectors_not_phones(
     await database_sync_to_async(console.force_login)(facilitator)
     laptop = await open_socket(f"/ws/workshops/{workshop.pk}/", console)
     await laptop.receive_from(timeout=TIMEOUT)  # the console's snapshot of the one board
+    assert 'id="people-panel"' in await laptop.receive_from(timeout=TIMEOUT)  # and its people
 
     await database_sync_to_async(services.joining_set)(workshop=workshop, is_open=False)
     panel = only_join_panel(await screen.receive_from(timeout=TIMEOUT))
