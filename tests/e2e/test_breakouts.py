@@ -1,0 +1,116 @@
+"""Breakouts in a real browser: three phones join at random, the console sees them online
+per group, the facilitator moves one and its phone follows to the other group's wall."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from boards.models import Board
+from boards.services import GroupSpec, workshop_create_with_groups
+from tests.e2e.conftest import cards, expect_live, log_in, pin, screenshot
+from workshop.models import Participant, Workshop
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def workshop(facilitator):
+    workshop = workshop_create_with_groups(
+        user=facilitator,
+        title="In Silos oder innovativ?",
+        subtitle="Werkstatt 8",
+        groups=[
+            GroupSpec("Mobilität", "Wie wird der ÖPNV attraktiver?"),
+            GroupSpec("Einzelhandel", "Wie werden lokale Geschäfte attraktiver?"),
+            GroupSpec("Verwaltung", "Wie arbeiten Ämter und Wirtschaft zusammen?"),
+        ],
+    )
+    Workshop.objects.filter(pk=workshop.pk).update(assignment="random", max_group_size=4)
+    return workshop
+
+
+def join_at_random(phone, code: str, name: str) -> None:
+    phone.goto(f"/j/{code}/")
+    expect(phone.get_by_role("radio")).to_have_count(0)  # nothing to choose
+    phone.locator("#id_display_name").fill(name)
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    expect(phone).to_have_url(re.compile(r"/b/\d+/$"))
+    expect_live(phone)
+
+
+def online(console, group) -> object:
+    return console.locator(f"#group-{group.pk}-online")
+
+
+def test_random_groups_presence_and_a_move(screens, facilitator, workshop):
+    groups = list(workshop.groups.all())
+    boards = {g.pk: Board.objects.get(group=g) for g in groups}
+
+    console = screens.laptop()
+    log_in(console, facilitator.username)
+    console.goto(f"/w/{workshop.pk}/")
+    expect_live(console)
+    panel = console.locator("#people-panel")
+    expect(panel).to_be_visible()
+
+    phones = {}
+    for name in ("Alex", "Bo", "Cem"):
+        phones[name] = screens.phone()
+        join_at_random(phones[name], workshop.join_code, name)
+
+    # One in each group (balanced), each shown online on the console, pushed, not reloaded.
+    people = {p.display_name: p for p in Participant.objects.filter(workshop=workshop)}
+    assert sorted(p.group_id for p in people.values()) == sorted(g.pk for g in groups)
+    for group in groups:
+        expect(online(console, group)).to_have_text(re.compile(r"online 1 / 1"))
+    for name, person in people.items():
+        expect(phones[name]).to_have_url(f"/b/{boards[person.group_id].pk}/")
+        row = panel.locator(f'[data-person="{person.pk}"]')
+        expect(row).to_have_class(re.compile(r"person--online"))
+        expect(row.locator(".person__name")).to_have_text(name)
+
+    # The facilitator moves Alex into Bo's group with the keyboard-operable select + button.
+    alex, bo = people["Alex"], people["Bo"]
+    row = panel.locator(f'[data-person="{alex.pk}"]')
+    row.locator("select").select_option(str(bo.group_id))
+    row.get_by_role("button").click()
+    expect(console.locator("#people-message")).to_contain_text("Alex")
+
+    # Alex's phone follows at once to the other group's wall, and is live there.
+    target = boards[bo.group_id]
+    expect(phones["Alex"]).to_have_url(f"/b/{target.pk}/", timeout=15_000)
+    expect_live(phones["Alex"])
+    assert Participant.objects.get(pk=alex.pk).group_id == bo.group_id
+    expect(online(console, groups[[g.pk for g in groups].index(bo.group_id)])).to_have_text(
+        re.compile(r"online 2 / 2")
+    )
+    expect(online(console, alex.group)).to_have_text(re.compile(r"online 0 / 0"))
+
+    # It now sees its new group's cards, and what it pins lands there.
+    pin(phones["Bo"], "Gemeinsamer Lieferdienst")
+    expect(cards(phones["Alex"], target.pk, "Gemeinsamer Lieferdienst")).to_be_visible()
+    pin(phones["Alex"], "Leerstand zwischennutzen")
+    expect(cards(phones["Bo"], target.pk, "Leerstand zwischennutzen")).to_be_visible()
+    expect(cards(phones["Cem"], target.pk)).to_have_count(0)
+
+    # A phone that closes drops out of "online".
+    phones["Cem"].context.close()
+    cem = people["Cem"]
+    expect(online(console, cem.group)).to_have_text(re.compile(r"online 0 / 1"))
+
+    panel.scroll_into_view_if_needed()
+    screenshot_panel(console)
+
+
+def screenshot_panel(console) -> None:
+    from tests.e2e.conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    console.locator("#people-panel").screenshot(
+        path=str(SCREENSHOTS / "console-participants.png"), animations="disabled", caret="initial"
+    )
+    screenshot(console, "console-breakouts.png", full_page=True)
