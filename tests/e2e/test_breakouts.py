@@ -114,3 +114,55 @@ def screenshot_panel(console) -> None:
         path=str(SCREENSHOTS / "console-participants.png"), animations="disabled", caret="initial"
     )
     screenshot(console, "console-breakouts.png", full_page=True)
+
+
+def test_a_waiting_phone_is_assigned_and_a_phone_changes_group(screens, facilitator, workshop):
+    mobility, retail = workshop.groups.all()[:2]
+    Workshop.objects.filter(pk=workshop.pk).update(assignment="facilitator", max_group_size=None)
+    console = screens.laptop()
+    log_in(console, facilitator.username)
+    console.goto(f"/w/{workshop.pk}/")
+    expect_live(console)
+
+    # The facilitators assign: the phone waits, and the console lists it as waiting.
+    phone = screens.phone()
+    phone.goto(f"/j/{workshop.join_code}/")
+    expect(phone.get_by_role("radio")).to_have_count(0)
+    phone.locator("#id_display_name").fill("Dana")
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    expect(phone).to_have_url(f"/j/{workshop.join_code}/wait/")
+    expect_live(phone)
+    screenshot(phone, "phone-waiting.png")
+    dana = Participant.objects.get(display_name="Dana")
+    row = console.locator(f'#people-panel [data-person="{dana.pk}"]')
+    expect(row).to_have_class(re.compile(r"person--online"))
+    row.locator("select").select_option(str(retail.pk))
+    row.get_by_role("button").click()
+    expect(phone).to_have_url(f"/b/{retail.board.pk}/", timeout=15_000)
+    expect_live(phone)
+
+    # Where participants choose, the phone changes group itself from its top bar.
+    Workshop.objects.filter(pk=workshop.pk).update(assignment="self")
+    phone.reload()
+    expect_live(phone)
+    phone.get_by_role("button", name=re.compile("Gruppe wechseln|Change group")).click()
+    dialog = phone.locator("#group-dialog")
+    expect(dialog).to_be_visible()
+    screenshot(phone, "phone-change-group.png")
+    dialog.get_by_role("radio", name=re.compile("Mobilität")).check()
+    with phone.expect_navigation():
+        dialog.locator("button[type=submit]").click()
+    expect(phone).to_have_url(f"/b/{mobility.board.pk}/")
+    expect_live(phone)
+    assert Participant.objects.get(pk=dana.pk).group_id == mobility.pk
+
+    # The facilitator looks at what that group's phones show: live, read-only.
+    preview = screens.laptop()
+    log_in(preview, facilitator.username)
+    preview.goto(f"/w/{workshop.pk}/groups/{mobility.pk}/preview/")
+    expect_live(preview)
+    pin(phone, "Mehr Busse am Abend")
+    expect(cards(preview, mobility.board.pk, "Mehr Busse am Abend")).to_be_visible()
+    expect(preview.locator("form[data-composer]")).to_have_count(0)
+    screenshot(preview, "group-preview.png", full_page=True)
