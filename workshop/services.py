@@ -280,10 +280,7 @@ def group_has_room(workshop: Workshop, group: BreakoutGroup, sizes: dict[int, in
 
 
 def group_full_message(workshop: Workshop, group: BreakoutGroup) -> str:
-    return _("The group “%(name)s” is full (at most %(limit)d people). Please choose another.") % {
-        "name": group.name,
-        "limit": workshop.max_group_size or 0,
-    }
+    return _("The group “%(name)s” is full. Please choose another.") % {"name": group.name}
 
 
 ALL_FULL = _lazy("Every group is full. Please ask the facilitators to make room for you.")
