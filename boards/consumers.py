@@ -159,7 +159,6 @@ def preview_access(scope: dict, board_id: int, lang: str) -> Access | None:
         language=lang,
         groups=[
             live.board_group(board.pk, Audience.PARTICIPANTS, lang),
-            live.workshop_group(board.workshop_id, Audience.PARTICIPANTS, lang),
             live.facilitator_group(board.workshop_id, scope["user"].pk),
         ],
         boards=[(board.pk, Audience.PARTICIPANTS)],

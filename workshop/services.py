@@ -208,6 +208,7 @@ def participant_rename(
     participant.named_in_summary = consent and bool(participant.display_name)
     participant.full_clean()
     participant.save(update_fields=["display_name", "named_in_summary"])
+    events.people_changed(participant.workshop_id)  # the consoles' participants panel
     return participant
 
 

@@ -165,6 +165,8 @@
    * moved to another group, assigned one, or sent on by the agenda). Paths of this site only. */
   function follow(url) {
     if (!url || url.charAt(0) !== "/" || url.charAt(1) === "/" || url.charAt(1) === "\\") return;
+    // A facilitator watching what a group's phones show stays where they are.
+    if (document.querySelector("[data-preview]")) return;
     live.stopped = true;
     live.navigating = true;
     location.assign(url);
