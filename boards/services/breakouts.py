@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 
 from boards.permissions import require
 from workshop import events, live
-from workshop.models import Assignment, BreakoutGroup, Participant, Workshop
-from workshop.permissions import Action, Actor
-from workshop.services import (
+from workshop.breakouts import (
     group_full_message,
     group_has_room,
     group_pick,
     group_sizes,
     lock_workshop,
 )
+from workshop.models import Assignment, BreakoutGroup, Participant, Workshop
+from workshop.permissions import Action, Actor
 
 
 def _place(participant: Participant, group: BreakoutGroup | None, url: str) -> None:

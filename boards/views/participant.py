@@ -17,16 +17,12 @@ from boards.forms import CardForm, OwnCardForm, VersionForm, VoteForm
 from boards.models import Board, Card
 from boards.permissions import Refused, can, refusal
 from workshop import permissions
+from workshop.breakouts import group_options
 from workshop.forms import DisplayNameForm, JoinForm
 from workshop.live import Audience
 from workshop.models import Participant
 from workshop.permissions import Action, Actor, actor_for
-from workshop.services import (
-    group_options,
-    participant_for_session,
-    participant_join,
-    workshop_by_code,
-)
+from workshop.services import participant_for_session, participant_join, workshop_by_code
 
 
 def join(request: HttpRequest, code: str) -> HttpResponse:

@@ -36,6 +36,33 @@
     setTimeout(stop, 5000);
   }
 
+  // The panel is replaced whenever a phone opens or closes a page: whoever is working in
+  // it keeps their place (the focused control, and every group already picked in a select,
+  // so a "Move" pressed after a push still moves to the group that was picked).
+  var kept = null;
+  document.addEventListener("htmx:wsBeforeMessage", function () {
+    var panel = document.getElementById("people-panel");
+    kept = null;
+    if (!panel) return;
+    var active = document.activeElement;
+    kept = { focus: active && active.id && panel.contains(active) ? active.id : null, picked: {} };
+    panel.querySelectorAll("select[id]").forEach(function (select) {
+      var chosen = select.options[select.selectedIndex];
+      if (chosen && !chosen.defaultSelected && select.selectedIndex !== 0) kept.picked[select.id] = select.value;
+    });
+  });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    if (!kept) return;
+    Object.keys(kept.picked).forEach(function (id) {
+      var select = document.getElementById(id);
+      var value = kept.picked[id];
+      if (select && select.querySelector('option[value="' + value + '"]')) select.value = value;
+    });
+    var again = kept.focus && document.getElementById(kept.focus);
+    if (again && again !== document.activeElement) again.focus();
+    kept = null;
+  });
+
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!form.matches || !form.matches(".person__move")) return;

@@ -77,8 +77,18 @@ def test_random_groups_presence_and_a_move(screens, facilitator, workshop):
     alex, bo = people["Alex"], people["Bo"]
     row = panel.locator(f'[data-person="{alex.pk}"]')
     row.locator("select").select_option(str(bo.group_id))
+    # Someone joins meanwhile: the panel is pushed anew, and the pick is kept.
+    phones["Dee"] = screens.phone()
+    join_at_random(phones["Dee"], workshop.join_code, "Dee")
+    dee = Participant.objects.get(display_name="Dee")
+    expect(panel.locator(f'[data-person="{dee.pk}"]')).to_have_class(re.compile("person--online"))
+    expect(row.locator("select")).to_have_value(str(bo.group_id))
     row.get_by_role("button").click()
     expect(console.locator("#people-message")).to_contain_text("Alex")
+    # The focus follows Alex into the new group, for the next step by keyboard.
+    expect(
+        panel.locator(f'[data-people-group="{bo.group_id}"] [data-person="{alex.pk}"] select')
+    ).to_be_focused()
 
     # Alex's phone follows at once to the other group's wall, and is live there.
     target = boards[bo.group_id]
@@ -88,7 +98,9 @@ def test_random_groups_presence_and_a_move(screens, facilitator, workshop):
     expect(online(console, groups[[g.pk for g in groups].index(bo.group_id)])).to_have_text(
         re.compile(r"online 2 / 2")
     )
-    expect(online(console, alex.group)).to_have_text(re.compile(r"online 0 / 0"))
+    # Dee joined the emptiest group first by position: where Alex was.
+    assert dee.group_id == alex.group_id
+    expect(online(console, alex.group)).to_have_text(re.compile(r"online 1 / 1"))
 
     # It now sees its new group's cards, and what it pins lands there.
     pin(phones["Bo"], "Gemeinsamer Lieferdienst")
