@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,7 +64,7 @@ def group_change_view(request: HttpRequest, board_id: int) -> HttpResponse:
     target = participant.group.board.pk
     if request.htmx:
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = f"/b/{target}/"
+        response["HX-Redirect"] = reverse("board", args=[target])
         return response
     return redirect("board", board_id=target)
 
