@@ -20,7 +20,7 @@ from workshop import permissions
 from workshop.breakouts import group_options
 from workshop.forms import DisplayNameForm, JoinForm
 from workshop.live import Audience
-from workshop.models import Participant
+from workshop.models import Assignment, Participant
 from workshop.permissions import Action, Actor, actor_for
 from workshop.services import participant_for_session, participant_join, workshop_by_code
 
@@ -118,7 +118,12 @@ def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
         if participant is None:
             raise Http404  # a stranger learns nothing, not even the join code
         if not can(Actor.of(participant), Action.VIEW_BOARD, board=board):
-            # A participant whose group changed or was removed chooses again.
+            # Moved meanwhile: to their group's wall; waiting for one: to wait; a removed
+            # group: they choose again.
+            if participant.group_id is not None:
+                return redirect("board", board_id=participant.group.board.pk)
+            if workshop.assignment == Assignment.FACILITATOR:
+                return redirect("join-wait", code=workshop.join_code)
             return redirect("join", code=workshop.join_code)
         if workshop.is_closed:
             return render(request, "boards/closed.html", {"workshop": workshop}, status=410)

@@ -172,6 +172,20 @@
     location.assign(url);
   }
 
+  /* A refused socket looks like a lost one. Ask over HTTP whether this wall is still this
+   * page's: if not (moved to another group while offline), the page is loaded again and
+   * leads on to where it belongs now. */
+  var lastAsked = 0;
+  function stillMine() {
+    var wall = document.querySelector("section[data-board-id][data-snapshot-url]");
+    if (!wall || !navigator.onLine || Date.now() - lastAsked < 10000) return;
+    lastAsked = Date.now();
+    var from = wall.closest("[data-snapshot-from]");
+    fetch(from ? from.dataset.snapshotFrom : wall.dataset.snapshotUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (r) { if (r.status === 404) location.reload(); })
+      .catch(function () { /* offline after all: the socket retries */ });
+  }
+
   function reconnect(force) {
     if (live.stopped || !live.wrapper) return;
     var state = live.latest ? live.latest.readyState : WebSocket.CLOSED;
@@ -245,6 +259,7 @@
       return;
     }
     setStatus("offline", t("offline"));
+    stillMine();
     // The extension itself retries only after abnormal closes; retry after the others too.
     if ([1006, 1011, 1012, 1013].indexOf(code) < 0) setTimeout(reconnect, 1000 + Math.random() * 2000);
   });

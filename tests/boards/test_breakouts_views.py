@@ -85,6 +85,14 @@ def test_facilitator_mode_waits_then_the_wait_page_opens_the_board(
     assert phone.get(wait_url)["Location"] == reverse("board", args=[group_a.board.pk])
 
 
+def test_an_old_wall_leads_a_waiting_phone_to_wait(workshop, group_a, board_a, joined_client):
+    phone, kim = joined_client(group_a, "Kim")
+    set_mode(workshop, Assignment.FACILITATOR)
+    Participant.objects.filter(pk=kim.pk).update(group=None)
+    response = phone.get(reverse("board", args=[board_a.pk]))
+    assert response["Location"] == reverse("join-wait", args=[workshop.join_code])
+
+
 def test_the_wait_page_sends_strangers_to_the_join_form(workshop, group_a):
     response = Client().get(reverse("join-wait", args=[workshop.join_code]))
     assert response["Location"] == reverse("join", args=[workshop.join_code])
@@ -104,9 +112,9 @@ def test_the_phone_changes_group_and_the_old_wall_no_longer_opens(
     assert response["Location"] == reverse("board", args=[board_b.pk])
     kim.refresh_from_db()
     assert kim.group == group_b
-    # The old group's wall, its snapshot and its socket are no longer theirs.
+    # The old group's wall and its snapshot are no longer theirs: the page leads on.
     assert phone.get(reverse("board", args=[board_a.pk]))["Location"] == reverse(
-        "join", args=[workshop.join_code]
+        "board", args=[board_b.pk]
     )
     assert phone.get(reverse("board-snapshot", args=[board_a.pk])).status_code == 404
     assert phone.get(reverse("board", args=[board_b.pk])).status_code == 200

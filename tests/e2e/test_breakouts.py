@@ -178,3 +178,20 @@ def test_a_waiting_phone_is_assigned_and_a_phone_changes_group(screens, facilita
     expect(cards(preview, mobility.board.pk, "Mehr Busse am Abend")).to_be_visible()
     expect(preview.locator("form[data-composer]")).to_have_count(0)
     screenshot(preview, "group-preview.png", full_page=True)
+
+
+def test_a_phone_moved_while_offline_follows_when_it_is_back(screens, proxy, facilitator, workshop):
+    from boards.services.breakouts import participant_move
+    from workshop.permissions import Actor
+
+    phone = screens.phone(base_url=proxy.url)
+    join_at_random(phone, workshop.join_code, "Funkloch")
+    person = Participant.objects.get(display_name="Funkloch")
+    other = workshop.groups.exclude(pk=person.group_id).first()
+    proxy.cut()
+    expect(phone.locator("[data-live-status]")).not_to_have_attribute("data-state", "live")
+    participant_move(actor=Actor.facilitator(facilitator), participant=person, group=other)
+    proxy.restore()
+    # Its old wall refuses the socket; the page asks, loads again and leads to the new wall.
+    expect(phone).to_have_url(f"/b/{other.board.pk}/", timeout=30_000)
+    expect_live(phone)
