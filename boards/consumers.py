@@ -13,6 +13,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
@@ -20,8 +22,14 @@ from boards.events import board_for_render, personal_html, wall_html
 from boards.models import Board
 from boards.permissions import can
 from boards.timer_events import snapshot_html as timer_snapshot_html
-from workshop import live, permissions
-from workshop.events import join_panel_html, pager_html, phase_html
+from workshop import live, permissions, presence
+from workshop.events import (
+    join_panel_html,
+    pager_html,
+    people_changed,
+    people_panel_html,
+    phase_html,
+)
 from workshop.ids import parse_id
 from workshop.live import Audience
 from workshop.models import Participant, Workshop
@@ -46,6 +54,10 @@ class Access:
     timers_audience: Audience | None = None
     # Every screen gets the running phase with its snapshot (an offline phone catches up).
     phase_of: tuple[Workshop, Audience] | None = None
+    # A console also gets its participants panel (who is online in which group).
+    console_of: Workshop | None = None
+    # A phone waiting for a group gets its waiting note (or, assigned meanwhile, its board).
+    waiting_in: Workshop | None = None
 
 
 def scope_language(scope: dict) -> str:
@@ -130,6 +142,45 @@ def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
         timers_of=workshop,
         timers_audience=Audience.FACILITATORS,
         phase_of=(workshop, Audience.FACILITATORS),
+        console_of=workshop,
+    )
+
+
+def waiting_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
+    """A participant waiting for the facilitators to assign them a group."""
+    workshop = Workshop.objects.filter(pk=workshop_id).first()
+    session: SessionBase | None = scope.get("session")
+    if workshop is None or workshop.is_closed or session is None:
+        return None
+    actor = permissions.actor_for(workshop, None, session)
+    if actor.participant is None:
+        return None
+    pid = actor.participant.pk
+    return Access(
+        language=lang,
+        groups=[
+            live.participant_group(pid),
+            live.workshop_group(workshop.pk, Audience.PARTICIPANTS, lang),
+        ],
+        participant=actor.participant,
+        waiting_in=workshop,
+    )
+
+
+def preview_access(scope: dict, board_id: int, lang: str) -> Access | None:
+    """A facilitator looking at what the phones of a group show: the participants' wall."""
+    board = Board.objects.select_related("workshop").filter(pk=board_id).first()
+    if board is None or board.group_id is None:
+        return None
+    if not permissions.is_facilitator(scope.get("user"), board.workshop):
+        return None
+    return Access(
+        language=lang,
+        groups=[
+            live.board_group(board.pk, Audience.PARTICIPANTS, lang),
+            live.facilitator_group(board.workshop_id, scope["user"].pk),
+        ],
+        boards=[(board.pk, Audience.PARTICIPANTS)],
     )
 
 
@@ -166,6 +217,10 @@ def resolve_access(scope: dict) -> Access | None:
     lang = scope_language(scope)
     if "board_id" in kwargs:
         return board_access(scope, kwargs["board_id"], lang)
+    if "preview_board_id" in kwargs:
+        return preview_access(scope, kwargs["preview_board_id"], lang)
+    if "waiting_workshop_id" in kwargs:
+        return waiting_access(scope, kwargs["waiting_workshop_id"], lang)
     if "workshop_id" in kwargs:
         return console_access(scope, kwargs["workshop_id"], lang)
     if "token" in kwargs:
@@ -181,6 +236,8 @@ def snapshots(access: Access) -> list[str]:
             out.append(wall_html(board, audience))
             if access.participant is not None:
                 out.append(personal_html(board, access.participant))
+        if access.waiting_in is not None:
+            out.append(waiting_html(access.waiting_in, access.participant))
         if access.projector_of is not None:
             # A screen that was offline while the workshop closed or the page turned catches up.
             out += [join_panel_html(access.projector_of), pager_html(access.projector_of)]
@@ -199,7 +256,35 @@ def snapshots(access: Access) -> list[str]:
                 access.timers_of, access.timers_audience, access.participant
             )
             out.append("".join(parts))
+        if access.console_of is not None:
+            # With the countdown, in one frame: who is online in which group.
+            people = people_panel_html(access.console_of)
+            if access.timers_of is not None:
+                out[-1] += people
+            else:
+                out.append(people)
         return out
+
+
+def waiting_html(workshop: Workshop, participant: Participant | None) -> str:
+    """A waiting phone's first message: still waiting, or its group's board if assigned."""
+    fresh = Participant.objects.select_related("group__board").filter(
+        pk=participant.pk if participant else None, removed_at=None
+    )
+    found = fresh.first()
+    if found is not None and found.group is not None:
+        return live.navigate_html(reverse("board", args=[found.group.board.pk]))
+    return render_to_string("boards/waiting.html#note", {"workshop": workshop, "oob": True})
+
+
+def _presence_open(channel_name: str, participant: Participant) -> None:
+    presence.presence_open(channel_name=channel_name, participant=participant)
+    people_changed(participant.workshop_id)
+
+
+def _presence_close(channel_name: str, workshop_id: int) -> None:
+    presence.presence_close(channel_name=channel_name)
+    people_changed(workshop_id)
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
@@ -208,6 +293,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.joined: list[str] = []
         self.heartbeat: asyncio.Task | None = None
+        self.present_in: int | None = None  # the workshop this phone counts as online in
         access = await database_sync_to_async(resolve_access)(self.scope)
         if access is None:
             await self.close()
@@ -225,6 +311,10 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.accept()
         # After joining the groups: a change committed meanwhile is in the snapshot or
         # arrives afterwards with a newer revision; the client drops what it already has.
+        if access.participant is not None:
+            await database_sync_to_async(_presence_open)(self.channel_name, access.participant)
+            self.present_in = access.participant.workshop_id
+            self.participant = access.participant
         for html in await database_sync_to_async(snapshots)(access):
             await self.send(text_data=html)
         self.heartbeat = asyncio.create_task(self.beat(settings.STELLWAND_HEARTBEAT_SECONDS))
@@ -233,6 +323,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
         while True:
             await asyncio.sleep(seconds)
             await self.send(text_data=HEARTBEAT)
+            if self.present_in is not None:
+                seen = await database_sync_to_async(presence.presence_seen)(
+                    channel_name=self.channel_name
+                )
+                if not seen:  # swept as stale (a long stall): online again
+                    await database_sync_to_async(_presence_open)(
+                        self.channel_name, self.participant
+                    )
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "heartbeat", None) is not None:
@@ -245,6 +343,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
             except Exception as error:  # Redis down: its subscriptions are gone anyway
                 live.health.failed(error)
                 break
+        if getattr(self, "present_in", None) is not None:
+            workshop_id, self.present_in = self.present_in, None
+            await database_sync_to_async(_presence_close)(self.channel_name, workshop_id)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.close(code=live.CLOSE_PUSH_ONLY)
@@ -262,3 +363,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def socket_close(self, event: dict) -> None:
         await self.close(code=event["code"])
+
+    async def socket_navigate(self, event: dict) -> None:
+        # The page goes elsewhere (a moved participant): it gets nothing more of this one.
+        await self.send(text_data=event["html"])
+        await self.close(code=1000)

@@ -161,7 +161,9 @@ ROUTES: dict[str, Spec] = {
         named_in_summary=BOOL,
         group=ID("group_id"),
     ),
+    "join-wait": spec("GET", roles=PHONE),
     "board": spec("GET", roles=PHONE),
+    "group-change": spec("POST", roles=PHONE, group=ID("group_id")),
     "card-post": spec("POST", roles=PHONE, text=TEXT, client_uuid=UUID, color=COLOR),
     "board-snapshot": spec("GET", roles=PHONE),
     "own-card-edit": spec("POST", roles=PHONE, pools=OWN_CARD, text=TEXT, version=VERSION),
@@ -183,6 +185,11 @@ ROUTES: dict[str, Spec] = {
     "workshop:group-add": spec("POST", name=TEXT, question=TEXT),
     "workshop:group-edit": spec("POST", name=TEXT, question=TEXT),
     "workshop:group-delete": spec("POST"),
+    "workshop:group-preview": spec("GET"),
+    "workshop:breakouts": spec(
+        "POST", assignment=CHOICE("self", "random", "facilitator"), max_group_size=INT("", "1", "5")
+    ),
+    "workshop:participant-move": spec("POST", group=ID("group_id"), next=URL),
     "workshop:facilitator-add": spec("POST", username=CHOICE("fremd", "andrea", "niemand")),
     "workshop:facilitator-remove": spec("POST"),
     "workshop:close": spec("POST"),

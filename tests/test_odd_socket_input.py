@@ -36,7 +36,11 @@ SOCKET_ROUTES: dict[str, tuple[str, ...]] = {
     "/ws/boards/{board_id}/": (),
     "/ws/workshops/{workshop_id}/": (),
     "/ws/projector/{token}/": ("board",),
+    "/ws/waiting/{waiting_workshop_id}/": (),
+    "/ws/preview/{preview_board_id}/": (),
 }
+# Who opens a route with its real values (a facilitator unless named here).
+OPENED_BY = {"/ws/waiting/{waiting_workshop_id}/": "participant"}
 ROUTES = list_routes(websocket_urlpatterns)
 NAMED = [r for r in ROUTES if r.params]  # a catch-all route has nothing to fill in
 
@@ -66,6 +70,8 @@ def people(workshop, group_a, group_b, other_workshop, other_group, facilitator)
         "workshop_id": [str(workshop.pk), str(other_workshop.pk)],
         "token": [workshop.projector_token, other_workshop.projector_token],
         "board": [str(g.board.pk) for g in (group_a, group_b, other_group)],
+        "waiting_workshop_id": [str(workshop.pk), str(other_workshop.pk)],
+        "preview_board_id": [str(g.board.pk) for g in (group_a, group_b, other_group)],
     }
     return clients, pools, [str(workshop.pk), str(other_workshop.pk)]
 
@@ -103,12 +109,21 @@ def socket_cases(pools: dict[str, list[str]]) -> list[tuple[str, bytes]]:
 
 def test_sharp_values_in_every_socket_input_raise_nothing(people):
     clients, pools, _workshops = people
-    headers = [(b"origin", ORIGIN), HOST, (b"cookie", cookie_of(clients["facilitator"]))]
+
+    def headers_for(path_template: str) -> list[tuple[bytes, bytes]]:
+        who = clients[OPENED_BY.get(path_template, "facilitator")]
+        return [(b"origin", ORIGIN), HOST, (b"cookie", cookie_of(who))]
+
     for route in NAMED:  # the real values open each socket: the odd ones reach the same code
         real = route.url({name: pools[name][0] for name, _ in route.params})
-        assert async_to_sync(attempt)(real, b"", headers), real
+        assert async_to_sync(attempt)(real, b"", headers_for(route.template)), real
+    by_url = {}
+    for route in NAMED:
+        params = {name: pools[name][0] for name, _ in route.params}
+        by_url[route.url(params).split("/")[2]] = route.template
     for path, query in socket_cases(pools):
-        assert not async_to_sync(attempt)(path, query, headers), (path, query)
+        template = by_url.get(path.split("/")[2], "")
+        assert not async_to_sync(attempt)(path, query, headers_for(template)), (path, query)
 
 
 @settings(PROFILE, max_examples=PROFILE.max_examples * 5)  # sockets are cheap

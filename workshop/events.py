@@ -23,15 +23,20 @@ def _per_language(
 
 
 def group_counts_changed(workshop: Workshop) -> None:
-    """After commit, send the facilitators' consoles every group's count and the total."""
+    """After commit, send the facilitators' consoles every group's count and the total,
+    and who is in which group."""
 
     def render() -> dict[str, str]:
         counts = workshop.participant_counts()
         context = {"counts": counts, "total": sum(counts.values())}
+        # With the counts, the participants panel: one push for both.
         return _per_language(
             workshop.pk,
             live.Audience.FACILITATORS,
-            lambda: render_to_string("workshop/_group_counts.html", context),
+            lambda: (
+                render_to_string("workshop/_group_counts.html", context)
+                + people_panel_html(workshop)
+            ),
         )
 
     live.send_html_on_commit(render)
@@ -93,6 +98,31 @@ def phase_changed(workshop_id: int) -> None:
     live.send_html_on_commit(render)
 
 
+PEOPLE_TEMPLATE = "workshop/_people.html"
+
+
+def people_panel_html(workshop: Workshop) -> str:
+    """The console's participants panel: per group who is in it and who is online now."""
+    from workshop.presence import people
+
+    groups, waiting = people(workshop)
+    context = {"workshop": workshop, "groups": groups, "waiting": waiting, "oob": True}
+    return render_to_string(f"{PEOPLE_TEMPLATE}#people-panel", context)
+
+
+def _send_presence(workshop_id: int) -> None:
+    # Coalesced: a room of phones connecting at once costs a few pushes, not one each.
+    def render() -> dict[str, str]:
+        workshop = Workshop.objects.filter(pk=workshop_id).first()
+        if workshop is None:
+            return {}
+        return _per_language(
+            workshop_id, live.Audience.FACILITATORS, lambda: people_panel_html(workshop)
+        )
+
+    live.send_html_coalesced(f"people.{workshop_id}", render)
+
+
 PHASE_PARTIALS = {
     live.Audience.PARTICIPANTS: "workshop/_phase.html#phone",
     live.Audience.PROJECTOR: "workshop/_phase.html#projector",
@@ -106,3 +136,8 @@ def phase_html(workshop: Workshop, audience: live.Audience) -> str:
 
     context = {"workshop": workshop, "agenda": agenda(workshop), "oob": True}
     return render_to_string(PHASE_PARTIALS[audience], context)
+
+
+def people_changed(workshop_id: int) -> None:
+    """After commit, the consoles show who is in which group and online now."""
+    _send_presence(workshop_id)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from workshop.ids import MAX_ID, parse_id
-from workshop.models import BreakoutGroup, Phase, Workshop
+from workshop.models import Assignment, BreakoutGroup, Phase, Workshop
 from workshop.text import clean_text
 
 
@@ -117,9 +117,63 @@ class JoinForm(forms.Form):
         error_messages={"required": _("Please choose a group.")},
     )
 
+    def __init__(
+        self, *args: object, workshop: Workshop, current: BreakoutGroup | None = None, **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if workshop.assignment != Assignment.SELF:
+            del self.fields["group"]  # random or by the facilitators: nothing to choose
+            return
+        self.fields["group"].queryset = groups_with_room(workshop, current)  # type: ignore[attr-defined]
+
+
+def groups_with_room(workshop: Workshop, current: BreakoutGroup | None = None):
+    """The groups one may choose: those with room, and one's own."""
+    groups = workshop.groups.all()
+    limit = workshop.max_group_size
+    if limit is None:
+        return groups
+    counts = workshop.participant_counts()
+    full = [pk for pk, n in counts.items() if n >= limit and (current is None or pk != current.pk)]
+    return groups.exclude(pk__in=full)
+
+
+class GroupChoiceForm(forms.Form):
+    """Another group: a participant's own change, or a facilitator's move."""
+
+    group = IdChoiceField(
+        label=_("Group"),
+        queryset=BreakoutGroup.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose a group."),
+            "invalid_choice": _("This group is not there any more. Please reload the page."),
+        },
+    )
+
     def __init__(self, *args: object, workshop: Workshop, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["group"].queryset = workshop.groups.all()  # type: ignore[attr-defined]
+
+
+MAX_GROUP_SIZE = 500
+
+
+class BreakoutsForm(forms.Form):
+    """How participants come into a group, and how many fit into one."""
+
+    assignment = forms.ChoiceField(
+        label=_("Group assignment"), choices=Assignment.choices, widget=forms.RadioSelect
+    )
+    max_group_size = forms.IntegerField(
+        label=_("Largest group size"),
+        required=False,
+        min_value=1,
+        max_value=MAX_GROUP_SIZE,
+        help_text=_("Leave empty for no limit."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
 
 
 class DisplayNameForm(forms.Form):

@@ -17,6 +17,7 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connections, transaction
+from django.utils.html import escape
 
 logger = logging.getLogger(__name__)
 
@@ -270,6 +271,22 @@ def close_on_commit(groups: list[str], code: int) -> None:
     def push() -> None:
         for group in groups:
             _group_send(group, {"type": "socket.close", "code": code})
+
+    transaction.on_commit(push)
+
+
+def navigate_html(url: str) -> str:
+    """What a page follows at once: stellwand.js goes to `url` (a path of this site)."""
+    return f'<template data-navigate="{escape(url)}"></template>'
+
+
+def navigate_on_commit(groups: list[str], url: str) -> None:
+    """After commit, every socket in `groups` sends its page to `url` and closes: it stops
+    getting what it showed (a moved participant's old group) even if the page does not go."""
+
+    def push() -> None:
+        for group in groups:
+            _group_send(group, {"type": "socket.navigate", "html": navigate_html(url)})
 
     transaction.on_commit(push)
 

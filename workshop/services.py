@@ -12,8 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshop import agenda, events, live, projector
+from workshop.breakouts import (
+    group_full_message,
+    group_has_room,
+    group_pick,
+    group_sizes,
+    lock_workshop,
+)
 from workshop.ids import parse_id
 from workshop.models import (
+    Assignment,
     BreakoutGroup,
     Participant,
     Workshop,
@@ -207,6 +215,7 @@ def participant_rename(
     participant.named_in_summary = consent and bool(participant.display_name)
     participant.full_clean()
     participant.save(update_fields=["display_name", "named_in_summary"])
+    events.people_changed(participant.workshop_id)  # the consoles' participants panel
     return participant
 
 
@@ -257,17 +266,22 @@ def participant_join(
     *,
     session: SessionBase,
     workshop: Workshop,
-    group: BreakoutGroup,
+    group: BreakoutGroup | None = None,
     display_name: str = "",
     named_in_summary: bool = False,
 ) -> Participant:
-    """Join `workshop` in `group`; the same browser joining again stays the same participant."""
+    """Join `workshop`; the same browser joining again stays the same participant.
+
+    The group comes from the workshop's assignment: the one chosen (self-chosen), the
+    least-filled (random), or none until a facilitator assigns one (facilitator).
+    """
     if workshop.is_closed:
         raise ValidationError(_("This workshop is closed."))
-    if group.workshop_id != workshop.pk:
+    if group is not None and group.workshop_id != workshop.pk:
         raise ValidationError(_("This group does not belong to the workshop."))
     name = clean_text(display_name)
     with transaction.atomic():
+        lock_workshop(workshop)
         participant = participant_for_session(session, workshop)
         if participant is None:
             if session_was_removed(session, workshop):
@@ -275,7 +289,17 @@ def participant_join(
             if not workshop.joining_open:
                 raise ValidationError(_("Joining this workshop is closed."))
             participant = Participant(workshop=workshop)
-        participant.group = group
+        if workshop.assignment == Assignment.SELF:
+            if group is None:
+                raise ValidationError(_("Please choose a group."))
+            if group.pk != participant.group_id and not group_has_room(
+                workshop, group, group_sizes(workshop)
+            ):
+                raise ValidationError(group_full_message(workshop, group))
+            participant.group = group
+        elif workshop.assignment == Assignment.RANDOM and participant.group_id is None:
+            participant.group = group_pick(workshop)
+        # Assigned by the facilitators: the group stays as it is (none: waiting for one).
         participant.display_name = name
         participant.named_in_summary = named_in_summary and bool(name)
         participant.full_clean()

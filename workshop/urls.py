@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from boards.views import agenda, facilitator, moderation, participant, projector, timer
+from boards.views import (
+    agenda,
+    breakouts,
+    facilitator,
+    moderation,
+    participant,
+    projector,
+    timer,
+)
 from workshop import views
 from workshop.forms import LoginForm
 
@@ -19,6 +27,17 @@ facilitator_patterns = [
         "<id:workshop_id>/groups/<id:group_id>/delete/",
         facilitator.group_delete,
         name="group-delete",
+    ),
+    path(
+        "<id:workshop_id>/groups/<id:group_id>/preview/",
+        breakouts.group_preview,
+        name="group-preview",
+    ),
+    path("<id:workshop_id>/breakouts/", breakouts.breakouts_settings, name="breakouts"),
+    path(
+        "<id:workshop_id>/participants/<id:participant_id>/move/",
+        breakouts.participant_move_view,
+        name="participant-move",
     ),
     path("<id:workshop_id>/facilitators/", views.facilitator_add, name="facilitator-add"),
     path(
@@ -119,6 +138,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("j/<code:code>/", participant.join, name="join"),
+    path("j/<code:code>/wait/", breakouts.join_wait, name="join-wait"),
     path("b/<id:board_id>/", participant.board_page, name="board"),
     path("b/<id:board_id>/cards/", participant.card_post, name="card-post"),
     path("b/<id:board_id>/snapshot/", participant.board_snapshot, name="board-snapshot"),
@@ -130,6 +150,7 @@ urlpatterns = [
     ),
     path("b/<id:board_id>/done/", timer.done, name="done"),
     path("b/<id:board_id>/me/", participant.me_update, name="me-update"),
+    path("b/<id:board_id>/group/", breakouts.group_change_view, name="group-change"),
     path("b/<id:board_id>/votes/", participant.vote_cast, name="vote-cast"),
     path("b/<id:board_id>/votes/retract/", participant.vote_retract, name="vote-retract"),
     path("p/<token:token>/", projector.projector, name="projector"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from boards import events
 from boards.models import Board
 from boards.services._common import bump, lock_board
-from workshop import live
+from workshop import events as workshop_events, live
 from workshop.models import BreakoutGroup, Workshop
 from workshop.services import workshop_create
 from workshop.text import clean_text
@@ -61,6 +61,7 @@ def group_create(*, workshop: Workshop, name: str, question: str = "") -> Breako
                 _("There is already a group called “%(name)s”.") % {"name": name}
             ) from None
         Board.objects.create(workshop=workshop, group=group)
+        workshop_events.people_changed(workshop.pk)
     return group
 
 
@@ -88,6 +89,7 @@ def group_delete(*, group: BreakoutGroup) -> None:
         live.close_on_commit(
             [live.participant_group(pk) for pk in members], live.CLOSE_GROUP_REMOVED
         )
+        workshop_events.people_changed(group.workshop_id)
 
 
 def workshop_create_with_groups(

@@ -16,11 +16,18 @@ from boards import services
 from boards.events import with_wall
 from boards.selectors.agenda import agenda
 from workshop.decorators import facilitator_required
-from workshop.forms import FacilitatorAddForm, GroupForm, GroupFormSet, WorkshopForm
+from workshop.forms import (
+    BreakoutsForm,
+    FacilitatorAddForm,
+    GroupForm,
+    GroupFormSet,
+    WorkshopForm,
+)
 from workshop.ids import parse_id
 from workshop.links import join_link, projector_link, qr_svg, qr_svg_file
 from workshop.live import Audience
 from workshop.models import Workshop
+from workshop.presence import people
 from workshop.projector import pager
 from workshop.views import ParticipantRenameForm, back_to_form_page
 
@@ -76,6 +83,7 @@ def console(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     # Back from "start this phase" without JavaScript: which voting round goes on?
     choose = parse_id(request.GET.get("voting_choice"))
     context["choose_voting"] = workshop.phases.filter(pk=choose).first() if choose else None
+    context["people_groups"], context["people_waiting"] = people(workshop)
     return render(request, "boards/console.html", context)
 
 
@@ -89,6 +97,9 @@ def workshop_settings(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         "facilitators": workshop.facilitators.order_by("username"),
         "join_link": join_link(request, workshop),
         "projector_link": projector_link(request, workshop),
+        "breakouts_form": BreakoutsForm(
+            initial={"assignment": workshop.assignment, "max_group_size": workshop.max_group_size}
+        ),
     }
     return render(request, "boards/settings.html", context)
 

@@ -18,9 +18,10 @@ from boards.models import Board, Card
 from boards.permissions import Refused, can, refusal
 from boards.selectors.agenda import agenda
 from workshop import permissions
+from workshop.breakouts import group_options
 from workshop.forms import DisplayNameForm, JoinForm
 from workshop.live import Audience
-from workshop.models import Participant
+from workshop.models import Assignment, Participant
 from workshop.permissions import Action, Actor, actor_for
 from workshop.services import participant_for_session, participant_join, workshop_by_code
 
@@ -39,7 +40,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
             "named_in_summary": participant.named_in_summary,
             "group": participant.group,
         }
-    form = JoinForm(request.POST or None, workshop=workshop, initial=initial)
+    current = participant.group if participant else None
+    form = JoinForm(request.POST or None, workshop=workshop, initial=initial, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             participant = participant_join(
@@ -48,8 +50,17 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if participant.group is None:  # the facilitators assign the groups
+                return redirect("join-wait", code=workshop.join_code)
             return redirect("board", board_id=participant.group.board.pk)
-    context = {"workshop": workshop, "form": form, "participant": participant}
+    choosing = "group" in form.fields
+    context = {
+        "workshop": workshop,
+        "form": form,
+        "participant": participant,
+        "choosing": choosing,
+        "all_full": choosing and not form.fields["group"].queryset.exists(),
+    }
     return render(request, "boards/join.html", context)
 
 
@@ -91,6 +102,11 @@ def _page_context(
         )
     if participant is not None:
         context["personal"] = personal_context(board, participant)
+        # Where participants choose their group, they may change it from the phone.
+        workshop = board.workshop
+        if board.group_id and can(Actor.of(participant), Action.CHANGE_GROUP, workshop=workshop):
+            options = group_options(workshop, board.group)
+            context["group_options"] = options if len(options) > 1 else None
     return context
 
 
@@ -104,7 +120,12 @@ def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
         if participant is None:
             raise Http404  # a stranger learns nothing, not even the join code
         if not can(Actor.of(participant), Action.VIEW_BOARD, board=board):
-            # A participant whose group changed or was removed chooses again.
+            # Moved meanwhile: to their group's wall; waiting for one: to wait; a removed
+            # group: they choose again.
+            if participant.group_id is not None:
+                return redirect("board", board_id=participant.group.board.pk)
+            if workshop.assignment == Assignment.FACILITATOR:
+                return redirect("join-wait", code=workshop.join_code)
             return redirect("join", code=workshop.join_code)
         if workshop.is_closed:
             return render(request, "boards/closed.html", {"workshop": workshop}, status=410)

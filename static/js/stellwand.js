@@ -148,7 +148,10 @@
     var wall = document.getElementById("board-" + boardId);
     if (!wall || live.syncing[boardId]) return Promise.resolve();
     live.syncing[boardId] = true;
-    return fetch(wall.dataset.snapshotUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+    // A page can say where its walls' snapshots come from (the facilitators' look at a
+    // group's phones fetches the participants' wall, not their own).
+    var from = wall.closest("[data-snapshot-from]");
+    return fetch(from ? from.dataset.snapshotFrom : wall.dataset.snapshotUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
       .then(function (html) { live.syncing[boardId] = false; applySnapshot(html); })
       .catch(function () { live.syncing[boardId] = false; });
@@ -156,6 +159,31 @@
 
   function resyncAll() {
     document.querySelectorAll("section[data-board-id]").forEach(function (w) { resync(w.dataset.boardId); });
+  }
+
+  /* A push `<template data-navigate="/path/">` sends this page elsewhere (a participant
+   * moved to another group, assigned one, or sent on by the agenda). Paths of this site only. */
+  function follow(url) {
+    if (!url || url.charAt(0) !== "/" || url.charAt(1) === "/" || url.charAt(1) === "\\") return;
+    // A facilitator watching what a group's phones show stays where they are.
+    if (document.querySelector("[data-preview]")) return;
+    live.stopped = true;
+    live.navigating = true;
+    location.assign(url);
+  }
+
+  /* A refused socket looks like a lost one. Ask over HTTP whether this wall is still this
+   * page's: if not (moved to another group while offline), the page is loaded again and
+   * leads on to where it belongs now. */
+  var lastAsked = 0;
+  function stillMine() {
+    var wall = document.querySelector("section[data-board-id][data-snapshot-url]");
+    if (!wall || !navigator.onLine || Date.now() - lastAsked < 10000) return;
+    lastAsked = Date.now();
+    var from = wall.closest("[data-snapshot-from]");
+    fetch(from ? from.dataset.snapshotFrom : wall.dataset.snapshotUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then(function (r) { if (r.status === 404) location.reload(); })
+      .catch(function () { /* offline after all: the socket retries */ });
   }
 
   function reconnect(force) {
@@ -177,6 +205,8 @@
     var message = e.detail.message;
     if (message.indexOf("data-heartbeat") >= 0 && message.length < 100) { e.preventDefault(); return; }
     var frag = parse(message);
+    var go = frag.querySelector("template[data-navigate]");
+    if (go) { e.preventDefault(); follow(go.dataset.navigate); return; }
     var revEl = frag.querySelector("[data-rev][data-board-id]");
     // This phone's dots are on their way: the answer to the last one brings the truth.
     if (!revEl && voting.inFlight && frag.querySelector("[data-personal]")) { e.preventDefault(); return; }
@@ -233,6 +263,7 @@
     if (live.latest && e.detail.event.target !== live.latest) return;
     live.wrapper = e.detail.socketWrapper;
     live.open = false;
+    if (live.navigating) return;  // on its way to another page
     var code = e.detail.event.code;
     if (STOP_CODES[code]) {
       live.stopped = true;
@@ -251,6 +282,7 @@
       return;
     }
     setStatus("offline", t("offline"));
+    stillMine();
     // The extension itself retries only after abnormal closes; retry after the others too.
     if ([1006, 1011, 1012, 1013].indexOf(code) < 0) setTimeout(reconnect, 1000 + Math.random() * 2000);
   });

@@ -98,10 +98,21 @@ async def phone_snapshot(communicator) -> tuple[str, str]:
     return wall, personal
 
 
-async def console_snapshot(communicator, walls: int) -> list[str]:
-    """A console's socket opens with its walls, then the room's countdown."""
+async def nothing_but_people(communicator, timeout=0.3) -> bool:
+    """Nothing arrives but the console's participants panel (phones opening or closing)."""
+    while not await communicator.receive_nothing(timeout=timeout):
+        if 'id="people-panel"' not in await communicator.receive_from(timeout=TIMEOUT):
+            return False
+    return True
+
+
+async def console_snapshot(communicator, walls: int = 1) -> list[str]:
+    """A console's socket opens with its walls, then the room's countdown and its
+    participants panel (in one frame)."""
     received = await snapshots(communicator, walls + 1)
+    assert all("data-snapshot" in wall for wall in received[:walls])
     assert 'id="timer-room"' in received[walls]
+    assert 'id="people-panel"' in received[walls]
     return received[:walls]
 
 
@@ -269,6 +280,7 @@ async def test_console_gets_every_board_and_every_card(workshop, board_a, board_
     await database_sync_to_async(join_via_http)(Client(), board_a.group, "Neu")
     counts = await communicator.receive_from(timeout=TIMEOUT)
     assert 'id="workshop-total"' in counts
+    assert 'id="people-panel"' in counts  # with who is in which group
     assert "1 Person ist beigetreten." in counts
     await communicator.disconnect()
 
@@ -376,7 +388,8 @@ async def test_workshop_close_closes_participant_sockets(
     await database_sync_to_async(services.workshop_close)(workshop=workshop)
     await expect_close(a, live.CLOSE_WORKSHOP_CLOSED)
     await expect_close(b, live.CLOSE_WORKSHOP_CLOSED)
-    assert await console.receive_nothing(timeout=0.3)  # the facilitators stay connected
+    # The facilitators stay connected (and see the phones go offline).
+    assert await nothing_but_people(console)
     for communicator in (a, b, console):
         await communicator.disconnect()
     assert await refused(board_path(board_a), phone_a)

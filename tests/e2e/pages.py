@@ -447,3 +447,39 @@ def projector_ranking(scene: Scene) -> Page:
     expect_live(page)
     expect(page.locator(f"#board-{scene.board.pk}-ranking")).to_be_visible()
     return page
+
+
+# ---------------------------------------------------------------- breakouts
+
+
+@page_type("phone-waiting")
+def phone_waiting(scene: Scene) -> Page:
+    """The facilitators assign the groups: a joined phone waits for its group."""
+    Workshop.objects.filter(pk=scene.workshop.pk).update(assignment="facilitator")
+    phone = scene.phone()
+    phone.goto(f"/j/{scene.workshop.join_code}/")
+    phone.locator("#id_display_name").fill("Kim")
+    with phone.expect_navigation():
+        phone.locator("main form button[type=submit]").click()
+    expect(phone.locator("#waiting-note")).to_be_visible()
+    expect_live(phone)
+    return phone
+
+
+@page_type("phone-change-group")
+def phone_change_group(scene: Scene) -> Page:
+    """Participants choose their group: the dialog to change it, open."""
+    phone = scene.join()
+    phone.locator("[data-dialog-open=group-dialog]").click()
+    expect(phone.locator("#group-dialog")).to_be_visible()
+    return phone
+
+
+@page_type("group-preview")
+def group_preview(scene: Scene) -> Page:
+    """What the phones of a group show now, read-only, on the facilitator's laptop."""
+    scene.fill_wall()
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/groups/{scene.board.group_id}/preview/")
+    expect_live(page)
+    return page
