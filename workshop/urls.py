@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from boards.views import facilitator, moderation, participant, projector
+from boards.views import facilitator, moderation, participant, plenary, projector
 from workshop import views
 from workshop.forms import LoginForm
 
@@ -42,6 +42,10 @@ facilitator_patterns = [
         facilitator.participant_rename,
         name="participant-rename",
     ),
+    # The plenary and its spotlight (boards/views/plenary.py).
+    path("<id:workshop_id>/plenary/", plenary.console_plenary, name="plenary"),
+    path("<id:workshop_id>/spotlight/", plenary.spotlight_set, name="spotlight"),
+    path("<id:workshop_id>/spotlight/clear/", plenary.spotlight_clear, name="spotlight-clear"),
     # The moderation wall of one board (boards/views/moderation.py).
     path("<id:workshop_id>/boards/<id:board_id>/", moderation.board, name="board"),
     path(
@@ -124,6 +128,7 @@ urlpatterns = [
     path("p/<token:token>/", projector.projector, name="projector"),
     path("p/<token:token>/<id:board_id>/", projector.projector, name="projector-board"),
     path("p/<token:token>/qr.svg", projector.projector_qr, name="projector-qr"),
+    path("p/<token:token>/plenary/", projector.projector_plenary, name="projector-plenary"),
     path(
         "p/<token:token>/<id:board_id>/snapshot/",
         projector.projector_snapshot,

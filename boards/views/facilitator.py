@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from boards import services
 from boards.events import with_wall
+from boards.selectors.plenary import spotlight
 from workshop.decorators import facilitator_required
 from workshop.forms import FacilitatorAddForm, GroupForm, GroupFormSet, WorkshopForm
 from workshop.links import join_link, projector_link, qr_svg, qr_svg_file
@@ -63,6 +64,7 @@ def _console_context(request: HttpRequest, workshop: Workshop) -> dict[str, obje
         "counts": counts,
         "projector_link": projector_link(request, workshop),
         "pager": pager(workshop),
+        "spot": spotlight(workshop, Audience.FACILITATORS),
     }
 
 

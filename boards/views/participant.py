@@ -16,6 +16,7 @@ from boards.events import personal_context, personal_html, wall_context, wall_ht
 from boards.forms import CardForm, OwnCardForm, VersionForm, VoteForm
 from boards.models import Board, Card
 from boards.permissions import Refused, can, refusal
+from boards.selectors import plenary as read
 from workshop import permissions
 from workshop.forms import DisplayNameForm, JoinForm
 from workshop.live import Audience
@@ -89,6 +90,11 @@ def _page_context(
         )
     if participant is not None:
         context["personal"] = personal_context(board, participant)
+    if board.is_plenary:
+        context["plenary"] = read.plenary(board.workshop, audience)
+        context["spot"] = context["plenary"].spotlight
+    elif participant is not None:
+        context["spot"] = read.spotlight(board.workshop, audience)
     return context
 
 
