@@ -204,9 +204,10 @@ def snapshots(access: Access) -> list[str]:
         if access.spotlight_of is not None:
             workshop, audience = access.spotlight_of
             workshop.refresh_from_db(fields=["spotlight_kind", "spotlight_id"])
-            if access.plenary:
-                out.append(plenary_html(workshop, audience))
-            out.append(spotlight_html(workshop, audience))
+            extra = plenary_html(workshop, audience) if access.plenary else ""
+            extra += spotlight_html(workshop, audience)
+            # In the last message (swapped by id like the rest): as many messages as before.
+            out = [*out[:-1], out[-1] + extra] if out else [extra]
         return out
 
 
