@@ -78,7 +78,8 @@ def test_groups_in_order_with_name_question_and_their_cards(workshop, walls, gro
     plenary = read.plenary(Workshop.objects.get(pk=workshop.pk), Audience.PARTICIPANTS)
     assert [g.name for g in plenary.groups] == ["Mobilität", "Einzelhandel"]
     assert plenary.groups[0].question == "Wie kommen alle gut in die Stadt?"
-    assert plenary.board is not None and plenary.board.is_plenary
+    assert plenary.board is not None
+    assert plenary.board.is_plenary
     mobility = plenary.groups[0]
     assert [c.text for c, _n in mobility.cards] == ["Carsharing"]
     assert mobility.card_count == 5
@@ -95,7 +96,8 @@ def test_hidden_secret_and_inbox_cards_never_in_the_plenary(
     plenary = read.plenary(workshop, audience)
     seen = texts(plenary.groups[0])
     assert "Geheim verborgen" not in seen
-    assert "Noch verdeckt" not in seen and "Im Eingang" not in seen
+    assert "Noch verdeckt" not in seen
+    assert "Im Eingang" not in seen
     assert {"Busse", "Radwege", "Carsharing"} <= seen
 
 
@@ -134,7 +136,8 @@ def test_a_running_round_shows_dots_to_the_facilitators_only(workshop, walls, bo
     assert not read.plenary(workshop, Audience.PARTICIPANTS).groups[0].voted
     assert not read.plenary(workshop, Audience.PROJECTOR).groups[0].voted
     facilitators = read.plenary(workshop, Audience.FACILITATORS).groups[0]
-    assert facilitators.voted and facilitators.top[0].dots == 2
+    assert facilitators.voted
+    assert facilitators.top[0].dots == 2
 
 
 def test_a_fixed_number_of_queries_however_many_groups(
@@ -151,7 +154,8 @@ def test_a_fixed_number_of_queries_however_many_groups(
     with django_assert_max_num_queries(12):
         plenary = read.plenary(fresh_workshop, Audience.PARTICIPANTS)
     assert len(plenary.groups) == 8
-    assert plenary.spotlight is not None and plenary.spotlight.title == "ÖPNV"
+    assert plenary.spotlight is not None
+    assert plenary.spotlight.title == "ÖPNV"
 
 
 # the spotlight ----------------------------------------------------------------------------
@@ -165,7 +169,8 @@ def test_spotlight_on_a_group_cluster_or_card_and_back(workshop, walls, group_a,
     stored = Workshop.objects.get(pk=workshop.pk)
     assert (stored.spotlight_kind, stored.spotlight_id) == (kind, target.pk)
     spot = read.spotlight(stored, Audience.PARTICIPANTS)
-    assert spot.kind == kind and spot.group.name == "Mobilität"
+    assert spot.kind == kind
+    assert spot.group.name == "Mobilität"
     assert spot.title == {"group": "Mobilität", "cluster": "ÖPNV", "card": "Busse"}[kind]
     spotlight_clear(actor, workshop)
     stored = Workshop.objects.get(pk=workshop.pk)
@@ -233,8 +238,12 @@ def test_phone_opens_the_plenary_with_every_group(workshop, walls, group_a, faci
     response = phone.get(reverse("board", args=[plenary_board(workshop).pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="plenary"' in html and "Mobilität" in html and "Einzelhandel" in html
-    assert "Handel vor Ort" in html and "ÖPNV" in html and "Carsharing" in html
+    assert 'id="plenary"' in html
+    assert "Mobilität" in html
+    assert "Einzelhandel" in html
+    assert "Handel vor Ort" in html
+    assert "ÖPNV" in html
+    assert "Carsharing" in html
     assert "Geheim verborgen" not in html
     assert "data-composer" in html  # the plenary's own board takes cards
 
@@ -252,8 +261,11 @@ def test_strangers_get_404_on_the_plenary(workshop, walls, other_group):
 def test_projector_plenary_page(workshop, walls):
     url = reverse("projector-plenary", args=[workshop.projector_token])
     html = Client().get(url).content.decode()
-    assert "data-plenary-stage" in html and "?view=plenary" in html
-    assert "ÖPNV" in html and "Handel vor Ort" in html and "Geheim verborgen" not in html
+    assert "data-plenary-stage" in html
+    assert "?view=plenary" in html
+    assert "ÖPNV" in html
+    assert "Handel vor Ort" in html
+    assert "Geheim verborgen" not in html
     assert Client().get(url.replace(workshop.projector_token, "x" * 20)).status_code == 404
 
 
@@ -262,7 +274,8 @@ def test_projector_shows_the_plenary_when_the_phase_is_the_plenary(workshop, wal
     workshop.current_phase = phase
     workshop.save()
     html = Client().get(reverse("projector", args=[workshop.projector_token])).content.decode()
-    assert "data-plenary-stage" in html and "data-pager-stage" not in html
+    assert "data-plenary-stage" in html
+    assert "data-pager-stage" not in html
 
 
 def test_console_plenary_for_facilitators_only(workshop, walls, facilitator_client):
@@ -296,6 +309,7 @@ def test_spotlight_shows_on_group_walls_and_the_console(
     phone = Client()
     join_via_http(phone, group_a, "Kim")
     html = phone.get(reverse("board", args=[group_a.board.pk])).content.decode()
-    assert "spotlight--on" in html and "ÖPNV" in html
+    assert "spotlight--on" in html
+    assert "ÖPNV" in html
     html = facilitator_client.get(reverse("workshop:console", args=[workshop.pk])).content.decode()
     assert "spotlight--on" in html
