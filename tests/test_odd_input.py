@@ -158,6 +158,7 @@ ROUTES: dict[str, Spec] = {
     "projector-board": spec("GET", roles=PUBLIC),
     "projector-snapshot": spec("GET", roles=PUBLIC),
     "projector-qr": spec("GET", roles=PUBLIC, code=TEXT),
+    "projector-plenary": spec("GET", roles=PUBLIC),
     "workshop:dashboard": spec("GET"),
     "workshop:new": spec("GET", "POST", **WORKSHOP_FIELDS, **GROUPS_FORMSET),
     "workshop:console": spec("GET"),
@@ -176,6 +177,9 @@ ROUTES: dict[str, Spec] = {
         "POST", turn=CHOICE("previous", "next"), auto=CHOICE("on", "off")
     ),
     "workshop:code-renew": spec("POST"),
+    "workshop:plenary": spec("GET"),
+    "workshop:spotlight": spec("POST", kind=CHOICE("group", "cluster", "card"), id=ID("spot_id")),
+    "workshop:spotlight-clear": spec("POST"),
     "workshop:joining": spec("POST", open=BOOL, next=URL),
     "workshop:participant-remove": spec("POST", next=URL),
     "workshop:participant-rename": spec("POST", display_name=TEXT, next=URL),
@@ -339,10 +343,12 @@ def build_world() -> World:
     everything = [andrea, co, fremd, workshop, other, group_a, board_a, kim, *cards, cluster]
     pools = {
         "workshop_id": _ids(workshop, other),
-        "board_id": _ids(board_a, board_b, board_o),
+        "board_id": _ids(board_a, board_b, board_o, workshop.boards.plenary().get()),
         "card_id": _ids(*cards, own, hidden, foreign),
         "own_card_id": _ids(own, cards[0], hidden),
         "cluster_id": _ids(cluster, foreign_cluster),
+        # The spotlight's target: a group, a cluster or a card, here or elsewhere, or hidden.
+        "spot_id": _ids(group_a, group_o, cluster, foreign_cluster, cards[0], hidden, foreign),
         "group_id": _ids(group_a, group_b, group_o),
         "user_id": _ids(andrea, co, fremd),
         "participant_id": _ids(kim, lou, olga),
