@@ -36,8 +36,23 @@
     col.dataset.fitHidden = String(hiddenCount);
   }
 
+  // Pushed without a request, the join panel may not know the host: the one this screen reached.
+  function joinAddress() {
+    list(document.querySelectorAll("[data-join-address]")).forEach(function (el) {
+      if (!el.textContent.trim()) el.textContent = location.host;
+    });
+  }
+
+  // A column's room changes when the header or the band above it does: fit it again.
+  var watched = typeof ResizeObserver === "function" ? new ResizeObserver(function () { schedule(); }) : null;
+
   function fitAll() {
-    list(document.querySelectorAll("[data-fit]")).forEach(fit);
+    joinAddress();
+    list(document.querySelectorAll("[data-fit]")).forEach(function (col) {
+      fit(col);
+      var body = col.querySelector(".pcol__body");
+      if (watched && body && !body.dataset.watched) { body.dataset.watched = "1"; watched.observe(body); }
+    });
     var stage = document.querySelector("[data-plenary-stage]");
     if (stage) stage.dataset.fitted = String(Date.now());
   }
