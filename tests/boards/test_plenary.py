@@ -294,7 +294,9 @@ def test_console_spotlight_form_sets_and_clears(workshop, walls, facilitator_cli
     assert response.status_code == 302
     assert fresh(workshop).spotlight_id == walls["oepnv"].pk
     response = facilitator_client.post(
-        url, {"kind": "card", "id": walls["hidden"].pk}, headers={"HX-Request": "true"}
+        url,
+        {"kind": "card", "id": walls["hidden"].pk},
+        headers={"HX-Request": "true", "Accept-Language": "en"},
     )
     assert "cannot be put in the spotlight" in response.content.decode()
     assert fresh(workshop).spotlight_id == walls["oepnv"].pk
