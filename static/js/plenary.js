@@ -31,7 +31,11 @@
       }
     }
     if (hiddenCount) {
-      more.textContent = hiddenCount === 1 ? col.dataset.moreOne : col.dataset.moreMany.replace("{n}", hiddenCount);
+      // Clusters that found no room at all are named: the room knows what else there is.
+      var names = groups.filter(function (g) { return g.hidden && g.dataset.fitName; })
+        .map(function (g) { return g.dataset.fitName; });
+      more.textContent = (hiddenCount === 1 ? col.dataset.moreOne : col.dataset.moreMany.replace("{n}", hiddenCount))
+        + (names.length ? " · " + names.join(", ") : "");
     }
     col.dataset.fitHidden = String(hiddenCount);
   }
