@@ -21,6 +21,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from boards.events import board_for_render, personal_html, wall_html
 from boards.models import Board
 from boards.permissions import can
+from boards.plenary_events import plenary_html, spotlight_html
 from boards.timer_events import snapshot_html as timer_snapshot_html
 from workshop import live, permissions, presence
 from workshop.events import (
@@ -58,6 +59,9 @@ class Access:
     console_of: Workshop | None = None
     # A phone waiting for a group gets its waiting note (or, assigned meanwhile, its board).
     waiting_in: Workshop | None = None
+    # Every screen that shows the spotlight gets it on connect; a plenary screen the plenary.
+    spotlight_of: tuple[Workshop, Audience] | None = None
+    plenary: bool = False
 
 
 def scope_language(scope: dict) -> str:
@@ -91,24 +95,28 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
         return None
     workshop = board.workshop
     if permissions.is_facilitator(scope.get("user"), workshop):
-        return Access(
-            language=lang,
-            groups=[
-                live.board_group(board.pk, Audience.FACILITATORS, lang),
-                live.facilitator_group(workshop.pk, scope["user"].pk),
-            ],
-            boards=[(board.pk, Audience.FACILITATORS)],
-            phase_of=(workshop, Audience.FACILITATORS),
+        return with_plenary(
+            Access(
+                language=lang,
+                groups=[
+                    live.board_group(board.pk, Audience.FACILITATORS, lang),
+                    live.facilitator_group(workshop.pk, scope["user"].pk),
+                ],
+                boards=[(board.pk, Audience.FACILITATORS)],
+                phase_of=(workshop, Audience.FACILITATORS),
+            ),
+            board,
+            Audience.FACILITATORS,
         )
     session: SessionBase | None = scope.get("session")
-    if session is None or workshop.is_closed or board.group is None:
+    if session is None or workshop.is_closed:
         return None
     actor = permissions.actor_for(workshop, None, session)
     if not can(actor, permissions.Action.VIEW_BOARD, board=board):
         return None
     participant = actor.participant
     assert participant is not None
-    return Access(
+    access = Access(
         language=lang,
         groups=[
             live.board_group(board.pk, Audience.PARTICIPANTS, lang),
@@ -122,7 +130,18 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
         timers_of=workshop,
         timers_audience=Audience.PARTICIPANTS,
         phase_of=(workshop, Audience.PARTICIPANTS),
+        spotlight_of=(workshop, Audience.PARTICIPANTS),
     )
+    return with_plenary(access, board, Audience.PARTICIPANTS)
+
+
+def with_plenary(access: Access, board: Board, audience: Audience) -> Access:
+    """The plenary's board page shows the whole plenary too: it follows every group's board."""
+    if board.is_plenary:
+        access.groups.append(live.plenary_group(board.workshop_id, audience, access.language))
+        access.plenary = True
+        access.spotlight_of = (board.workshop, audience)
+    return access
 
 
 def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
@@ -130,19 +149,27 @@ def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
     workshop = Workshop.objects.filter(pk=workshop_id).first()
     if workshop is None or not permissions.is_facilitator(scope.get("user"), workshop):
         return None
-    board_ids = list(workshop.boards.of_groups().values_list("pk", flat=True))
+    groups = [
+        live.workshop_group(workshop.pk, Audience.FACILITATORS, lang),
+        live.facilitator_group(workshop.pk, scope["user"].pk),
+    ]
+    spotlight_of = (workshop, Audience.FACILITATORS)
+    if _query_value(scope, "view") == "plenary":
+        # The console's plenary page: the plenary and the plenary's own board.
+        board_ids = list(workshop.boards.plenary().values_list("pk", flat=True))
+        groups.append(live.plenary_group(workshop.pk, Audience.FACILITATORS, lang))
+    else:
+        board_ids = list(workshop.boards.of_groups().values_list("pk", flat=True))
     return Access(
         language=lang,
-        groups=[
-            live.workshop_group(workshop.pk, Audience.FACILITATORS, lang),
-            live.facilitator_group(workshop.pk, scope["user"].pk),
-        ]
-        + [live.board_group(pk, Audience.FACILITATORS, lang) for pk in board_ids],
+        groups=groups + [live.board_group(pk, Audience.FACILITATORS, lang) for pk in board_ids],
         boards=[(pk, Audience.FACILITATORS) for pk in board_ids],
         timers_of=workshop,
         timers_audience=Audience.FACILITATORS,
         phase_of=(workshop, Audience.FACILITATORS),
         console_of=workshop,
+        spotlight_of=spotlight_of,
+        plenary=_query_value(scope, "view") == "plenary",
     )
 
 
@@ -191,6 +218,9 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
         return None
     board_ids = list(workshop.boards.of_groups().values_list("pk", flat=True))
     only = _query_value(scope, "board")
+    plenary = _query_value(scope, "view") == "plenary" and only is None
+    if plenary:
+        board_ids = []  # the plenary's columns come as one piece, and follow every board
     if only is not None:
         board_id = parse_id(only)
         if board_id not in board_ids:
@@ -203,12 +233,15 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
             live.workshop_group(workshop.pk, Audience.PROJECTOR),
             live.workshop_group(workshop.pk, Audience.PROJECTOR, lang),
         ]
-        + [live.board_group(pk, Audience.PROJECTOR, lang) for pk in board_ids],
+        + [live.board_group(pk, Audience.PROJECTOR, lang) for pk in board_ids]
+        + ([live.plenary_group(workshop.pk, Audience.PROJECTOR, lang)] if plenary else []),
         boards=[(pk, Audience.PROJECTOR) for pk in board_ids],
         projector_of=workshop,
         timers_of=workshop,
         timers_audience=Audience.PROJECTOR,
         phase_of=(workshop, Audience.PROJECTOR),
+        spotlight_of=(workshop, Audience.PROJECTOR),
+        plenary=plenary,
     )
 
 
@@ -250,6 +283,13 @@ def snapshots(access: Access) -> list[str]:
                 out[-1] += html
             else:
                 out.append(html)
+        if access.spotlight_of is not None:
+            workshop, audience = access.spotlight_of
+            workshop.refresh_from_db(fields=["spotlight_kind", "spotlight_id"])
+            extra = plenary_html(workshop, audience) if access.plenary else ""
+            extra += spotlight_html(workshop, audience)
+            # In the last message (swapped by id like the rest): as many messages as before.
+            out = [*out[:-1], out[-1] + extra] if out else [extra]
         if access.timers_of is not None and access.timers_audience is not None:
             # One message: the room's countdown (a phone's also its group's and "I'm done").
             parts = timer_snapshot_html(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from boards import plenary_events
 from boards.models import Board, Card, Cluster, VotingRound
 from workshop import live
 from workshop.live import Audience
@@ -196,6 +197,7 @@ def card_created(card: Card, rev: int) -> None:
         return _per_language(one)
 
     live.send_html_on_commit(render)
+    plenary_events.board_changed(board_id)  # the plenary screens show the new card too
 
 
 def board_changed(
@@ -230,6 +232,7 @@ def board_changed(
         live.send_html_coalesced(f"board:{board_id}", render, part=part)
         return
     live.send_html_on_commit(render)
+    plenary_events.board_changed(board_id, audiences)
 
 
 def personal_changed(board_id: int, participant_id: int) -> None:

@@ -176,6 +176,7 @@ ROUTES: dict[str, Spec] = {
     "projector-board": spec("GET", roles=PUBLIC),
     "projector-snapshot": spec("GET", roles=PUBLIC),
     "projector-qr": spec("GET", roles=PUBLIC, code=TEXT),
+    "projector-plenary": spec("GET", roles=PUBLIC),
     "workshop:dashboard": spec("GET"),
     "workshop:new": spec("GET", "POST", **WORKSHOP_FIELDS, **GROUPS_FORMSET),
     "workshop:console": spec("GET"),
@@ -217,6 +218,9 @@ ROUTES: dict[str, Spec] = {
     ),
     "workshop:phase-enter": spec("POST", voting=CHOICE("", "continue", "new")),
     "workshop:agenda-stop": spec("POST"),
+    "workshop:plenary": spec("GET"),
+    "workshop:spotlight": spec("POST", kind=CHOICE("group", "cluster", "card"), id=ID("spot_id")),
+    "workshop:spotlight-clear": spec("POST"),
     "workshop:joining": spec("POST", open=BOOL, next=URL),
     "workshop:participant-remove": spec("POST", next=URL),
     "workshop:participant-rename": spec("POST", display_name=TEXT, next=URL),
@@ -380,10 +384,12 @@ def build_world() -> World:
     everything = [andrea, co, fremd, workshop, other, group_a, board_a, kim, *cards, cluster]
     pools = {
         "workshop_id": _ids(workshop, other),
-        "board_id": _ids(board_a, board_b, board_o),
+        "board_id": _ids(board_a, board_b, board_o, workshop.boards.plenary().get()),
         "card_id": _ids(*cards, own, hidden, foreign),
         "own_card_id": _ids(own, cards[0], hidden),
         "cluster_id": _ids(cluster, foreign_cluster),
+        # The spotlight's target: a group, a cluster or a card, here or elsewhere, or hidden.
+        "spot_id": _ids(group_a, group_o, cluster, foreign_cluster, cards[0], hidden, foreign),
         "group_id": _ids(group_a, group_b, group_o),
         "phase_id": _ids(*workshop.phases.all()[:3], *other.phases.all()[:1]),
         "user_id": _ids(andrea, co, fremd),

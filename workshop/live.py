@@ -59,6 +59,11 @@ def workshop_group(workshop_id: int, audience: Audience, language: str | None = 
     return f"workshop.{workshop_id}.{audience}.{language}"
 
 
+def plenary_group(workshop_id: int, audience: Audience, language: str) -> str:
+    """Sockets showing the workshop's plenary to `audience` in `language`."""
+    return f"plenary.{workshop_id}.{audience}.{language}"
+
+
 def participant_group(participant_id: int) -> str:
     return f"participant.{participant_id}"
 

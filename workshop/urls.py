@@ -8,6 +8,7 @@ from boards.views import (
     facilitator,
     moderation,
     participant,
+    plenary,
     projector,
     timer,
 )
@@ -71,6 +72,10 @@ facilitator_patterns = [
     path("<id:workshop_id>/agenda/<id:phase_id>/move/", agenda.phase_move, name="phase-move"),
     path("<id:workshop_id>/agenda/<id:phase_id>/delete/", agenda.phase_delete, name="phase-delete"),
     path("<id:workshop_id>/agenda/<id:phase_id>/enter/", agenda.phase_enter, name="phase-enter"),
+    # The plenary and its spotlight (boards/views/plenary.py).
+    path("<id:workshop_id>/plenary/", plenary.console_plenary, name="plenary"),
+    path("<id:workshop_id>/spotlight/", plenary.spotlight_set, name="spotlight"),
+    path("<id:workshop_id>/spotlight/clear/", plenary.spotlight_clear, name="spotlight-clear"),
     # The moderation wall of one board (boards/views/moderation.py).
     path("<id:workshop_id>/boards/<id:board_id>/", moderation.board, name="board"),
     path(
@@ -156,6 +161,7 @@ urlpatterns = [
     path("p/<token:token>/", projector.projector, name="projector"),
     path("p/<token:token>/<id:board_id>/", projector.projector, name="projector-board"),
     path("p/<token:token>/qr.svg", projector.projector_qr, name="projector-qr"),
+    path("p/<token:token>/plenary/", projector.projector_plenary, name="projector-plenary"),
     path(
         "p/<token:token>/<id:board_id>/snapshot/",
         projector.projector_snapshot,

@@ -1,0 +1,1 @@
+"""The read model: what one audience sees, as typed dataclasses (pages and pushes render it)."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from boards import services
 from boards.events import with_wall
 from boards.selectors.agenda import agenda
+from boards.selectors.plenary import spotlight
 from workshop.decorators import facilitator_required
 from workshop.forms import (
     BreakoutsForm,
@@ -73,6 +74,7 @@ def _console_context(request: HttpRequest, workshop: Workshop) -> dict[str, obje
         "projector_link": projector_link(request, workshop),
         "pager": pager(workshop),
         "agenda": agenda(workshop),
+        "spot": spotlight(workshop, Audience.FACILITATORS),
     }
 
 

@@ -16,6 +16,7 @@ from boards.events import personal_context, personal_html, wall_context, wall_ht
 from boards.forms import CardForm, OwnCardForm, VersionForm, VoteForm
 from boards.models import Board, Card
 from boards.permissions import Refused, can, refusal
+from boards.selectors import plenary as read
 from boards.selectors.agenda import agenda
 from workshop import permissions
 from workshop.breakouts import group_options
@@ -107,6 +108,11 @@ def _page_context(
         if board.group_id and can(Actor.of(participant), Action.CHANGE_GROUP, workshop=workshop):
             options = group_options(workshop, board.group)
             context["group_options"] = options if len(options) > 1 else None
+    if board.is_plenary:
+        context["plenary"] = read.plenary(board.workshop, audience)
+        context["spot"] = context["plenary"].spotlight
+    elif participant is not None:
+        context["spot"] = read.spotlight(board.workshop, audience)
     return context
 
 

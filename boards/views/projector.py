@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from boards.events import wall_html, with_wall
+from boards.selectors import plenary as read
 from boards.selectors.agenda import agenda
 from workshop import projector as chrome, services
 from workshop.decorators import facilitator_required
@@ -16,8 +17,19 @@ from workshop.live import Audience
 from workshop.models import Workshop
 
 
-def projector(request: HttpRequest, token: str, board_id: int | None = None) -> HttpResponse:
-    workshop = get_object_or_404(Workshop, projector_token=token)
+def _shows_plenary(workshop: Workshop) -> bool:
+    phase = workshop.current_phase
+    return phase is not None and phase.view == phase.View.PLENARY
+
+
+def projector(
+    request: HttpRequest, token: str, board_id: int | None = None, plenary: bool = False
+) -> HttpResponse:
+    workshop = get_object_or_404(
+        Workshop.objects.select_related("current_phase"), projector_token=token
+    )
+    if board_id is None and (plenary or _shows_plenary(workshop)):
+        return _plenary(request, workshop, token, pinned=plenary)
     boards = list(workshop.boards.of_groups().select_related("group", "workshop"))
     if board_id is not None:
         boards = [b for b in boards if b.pk == board_id]
@@ -33,8 +45,31 @@ def projector(request: HttpRequest, token: str, board_id: int | None = None) -> 
         "pager": chrome.pager(workshop),
         "token": token,
         "agenda": agenda(workshop),
+        "spot": read.spotlight(workshop, Audience.PROJECTOR),
     }
     return render(request, "boards/projector.html", context)
+
+
+def _plenary(request: HttpRequest, workshop: Workshop, token: str, pinned: bool) -> HttpResponse:
+    """The plenary on the projector: every group's results side by side on one screen."""
+    plenary = read.plenary(workshop, Audience.PROJECTOR)
+    context = {
+        "workshop": workshop,
+        "plenary": plenary,
+        "spot": plenary.spotlight,
+        "join": chrome.join_panel(workshop, request),
+        "pager": chrome.pager(workshop),
+        "token": token,
+        "audience": str(Audience.PROJECTOR),
+        "agenda": agenda(workshop),
+        # Opened as /plenary/: it stays there whatever the phase (else it follows the phase).
+        "pinned": pinned,
+    }
+    return render(request, "boards/projector.html", context)
+
+
+def projector_plenary(request: HttpRequest, token: str) -> HttpResponse:
+    return projector(request, token, plenary=True)
 
 
 def projector_snapshot(request: HttpRequest, token: str, board_id: int) -> HttpResponse:

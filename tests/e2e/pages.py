@@ -483,3 +483,57 @@ def group_preview(scene: Scene) -> Page:
     page.goto(f"/w/{scene.workshop.pk}/groups/{scene.board.group_id}/preview/")
     expect_live(page)
     return page
+
+
+# ---------------------------------------------------------------- the plenary
+
+
+def _plenary(scene: Scene, spotlight: str = "") -> dict:
+    from boards.services.plenary import spotlight_set
+    from tests.e2e.plenary_scene import fill_plenary
+    from workshop.permissions import Actor
+
+    clusters = fill_plenary(scene.workshop, scene.facilitator)
+    if spotlight:
+        actor = Actor.facilitator(scene.facilitator)
+        spotlight_set(actor, scene.workshop, "cluster", clusters[spotlight].pk)
+    return clusters
+
+
+@page_type("phone-plenary")
+def phone_plenary(scene: Scene) -> Page:
+    """Every group's results, one after the other, with a cluster in the spotlight."""
+    _plenary(scene, spotlight="Lokale Aktionen")
+    phone = scene.join()
+    phone.goto(f"/b/{Board.objects.plenary().get(workshop=scene.workshop).pk}/")
+    expect_live(phone)
+    expect(phone.locator("#spotlight.spotlight--on")).to_be_visible()
+    return phone
+
+
+@page_type("projector-plenary")
+def projector_plenary(scene: Scene) -> Page:
+    _plenary(scene)
+    page = scene.beamer()
+    page.goto(f"/p/{scene.workshop.projector_token}/plenary/")
+    expect_live(page)
+    return page
+
+
+@page_type("projector-spotlight")
+def projector_spotlight(scene: Scene) -> Page:
+    _plenary(scene, spotlight="ÖPNV modernisieren")
+    page = scene.beamer()
+    page.goto(f"/p/{scene.workshop.projector_token}/plenary/")
+    expect_live(page)
+    expect(page.locator("#spotlight.spotlight--on")).to_be_visible()
+    return page
+
+
+@page_type("console-plenary")
+def console_plenary(scene: Scene) -> Page:
+    _plenary(scene, spotlight="ÖPNV modernisieren")
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/plenary/")
+    expect_live(page)
+    return page
