@@ -164,7 +164,9 @@ class BreakoutsForm(forms.Form):
     """How participants come into a group, and how many fit into one."""
 
     assignment = forms.ChoiceField(
-        label=_("Group assignment"), choices=Assignment.choices, widget=forms.RadioSelect
+        label=_("How participants come into a group"),
+        choices=Assignment.choices,
+        widget=forms.RadioSelect,
     )
     max_group_size = forms.IntegerField(
         label=_("Largest group size"),

@@ -76,10 +76,13 @@ def breakouts_settings(request: HttpRequest, workshop: Workshop) -> HttpResponse
     if not form.is_valid():
         messages.error(request, next(iter(form.errors.values()))[0])
         return redirect("workshop:settings", workshop_id=workshop.pk)
-    breakouts_configure(
-        actor=Actor.facilitator(request.user), workshop=workshop, **form.cleaned_data
-    )
-    messages.success(request, _("The group assignment was saved."))
+    actor = Actor.facilitator(request.user)
+    try:
+        breakouts_configure(actor=actor, workshop=workshop, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The group assignment was saved."))
     return redirect("workshop:settings", workshop_id=workshop.pk)
 
 

@@ -712,7 +712,8 @@
       if (!dialog) return;
       dialog.querySelectorAll("[data-name-error]").forEach(function (el) { el.textContent = ""; });
       dialog.showModal();
-      var first = dialog.querySelector("input:not([type=hidden]), textarea");
+      // A choice opens on what is chosen now (the phone's own group), else the first field.
+      var first = dialog.querySelector("input[type=radio]:checked") || dialog.querySelector("input:not([type=hidden]), textarea");
       if (first) first.focus();
     } else if (closer) {
       closer.closest("dialog").close();

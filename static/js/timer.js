@@ -65,7 +65,8 @@
       if (Ctx) audio = new Ctx();
     } catch (err) { audio = null; }
   }
-  ["pointerdown", "keydown", "touchstart"].forEach(function (type) {
+  // Events that count as a user's gesture (touchstart does not: its context would stay mute).
+  ["click", "keydown", "touchend"].forEach(function (type) {
     document.addEventListener(type, unlockAudio, { capture: true, passive: true });
   });
 

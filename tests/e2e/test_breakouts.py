@@ -161,6 +161,7 @@ def test_a_waiting_phone_is_assigned_and_a_phone_changes_group(screens, facilita
     phone.get_by_role("button", name=re.compile("Gruppe wechseln|Change group")).click()
     dialog = phone.locator("#group-dialog")
     expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("radio", name=re.compile("Einzelhandel"))).to_be_focused()
     screenshot(phone, "phone-change-group.png")
     dialog.get_by_role("radio", name=re.compile("Mobilität")).check()
     with phone.expect_navigation():
