@@ -19,6 +19,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from boards.events import board_for_render, personal_html, wall_html
 from boards.models import Board
 from boards.permissions import can
+from boards.synergy_events import synergies_snapshot
 from workshop import live, permissions
 from workshop.events import join_panel_html, pager_html
 from workshop.ids import parse_id
@@ -40,6 +41,8 @@ class Access:
     participant: Participant | None = None
     # A projector screen also gets the workshop's join panel and page with every snapshot.
     projector_of: Workshop | None = None
+    # The plenary's links and conclusions (issue 7): the workshop and as whom.
+    synergies_of: tuple[int, Audience] | None = None
 
 
 def scope_language(scope: dict) -> str:
@@ -100,6 +103,7 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
         ],
         boards=[(board.pk, Audience.PARTICIPANTS)],
         participant=participant,
+        synergies_of=(workshop.pk, Audience.PARTICIPANTS),
     )
 
 
@@ -117,6 +121,7 @@ def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
         ]
         + [live.board_group(pk, Audience.FACILITATORS, lang) for pk in board_ids],
         boards=[(pk, Audience.FACILITATORS) for pk in board_ids],
+        synergies_of=(workshop.pk, Audience.FACILITATORS),
     )
 
 
@@ -142,6 +147,7 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
         + [live.board_group(pk, Audience.PROJECTOR, lang) for pk in board_ids],
         boards=[(pk, Audience.PROJECTOR) for pk in board_ids],
         projector_of=workshop,
+        synergies_of=(workshop.pk, Audience.PROJECTOR),
     )
 
 
@@ -168,6 +174,8 @@ def snapshots(access: Access) -> list[str]:
         if access.projector_of is not None:
             # A screen that was offline while the workshop closed or the page turned catches up.
             out += [join_panel_html(access.projector_of), pager_html(access.projector_of)]
+        if access.synergies_of is not None:
+            out += synergies_snapshot(*access.synergies_of)
         return out
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from boards.views import facilitator, moderation, participant, projector
+from boards.views.synergies import urlpatterns as synergy_patterns
 from workshop import views
 from workshop.forms import LoginForm
 
@@ -104,6 +105,9 @@ facilitator_patterns = [
         name="voting-close",
     ),
 ]
+
+# Synergies and conclusions of the plenary (issue 7): boards/views/synergies.py.
+facilitator_patterns += synergy_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
