@@ -67,7 +67,8 @@ def test_a_link_joins_a_card_and_a_cluster_of_two_groups(me, workshop, bus, cent
     made = link(me, workshop, bus, centre, kind="synergy", note="Beide brauchen Erreichbarkeit")
     stored = Link.objects.get()
     assert (stored.from_card, stored.to_cluster, stored.kind) == (bus, centre, "synergy")
-    assert stored.note == "Beide brauchen Erreichbarkeit" and made.version == 1
+    assert stored.note == "Beide brauchen Erreichbarkeit"
+    assert made.version == 1
 
 
 def test_two_ends_on_one_groups_wall_are_refused(me, workshop, board_a, bus):
@@ -136,15 +137,16 @@ def test_an_unknown_kind_and_a_long_note_are_refused(me, workshop, bus, centre):
 @pytest.mark.parametrize("action", ["link", "conclude", "actor"])
 def test_participants_and_the_projector_may_not_link_or_conclude(workshop, bus, centre, action):
     kim = ParticipantFactory(group=bus.board.group)
+    attempts = {
+        "link": lambda who: link(who, workshop, bus, centre),
+        "conclude": lambda who: syn.conclusion_create(who, workshop, text="Zusammen handeln"),
+        "actor": lambda who: syn.actor_create(who, workshop, name="Wissenschaft"),
+    }
     for who in (Actor.of(kim), PROJECTOR):
         with pytest.raises(Refused):
-            if action == "link":
-                link(who, workshop, bus, centre)
-            elif action == "conclude":
-                syn.conclusion_create(who, workshop, text="Zusammen handeln")
-            else:
-                syn.actor_create(who, workshop, name="Wissenschaft")
-    assert not Link.objects.exists() and not Conclusion.objects.exists()
+            attempts[action](who)
+    assert not Link.objects.exists()
+    assert not Conclusion.objects.exists()
     assert workshop.actors.count() == 3
 
 
@@ -175,7 +177,8 @@ def test_a_removed_link_keeps_its_conclusions(me, workshop, bus, centre):
 def test_actors_are_unique_per_workshop_whatever_the_case(me, workshop, other_workshop):
     first, second, _third = (a.name for a in workshop.actors.all())  # the seeded three
     science = syn.actor_create(me, workshop, name="  Wissenschaft ")
-    assert science.name == "Wissenschaft" and science.position > 2
+    assert science.name == "Wissenschaft"
+    assert science.position > 2
     for taken in (first.lower(), "WISSENSCHAFT"):
         with pytest.raises(ValidationError, match="already an actor"):
             syn.actor_create(me, workshop, name=taken)
@@ -297,7 +300,9 @@ def test_participants_never_see_a_link_to_a_card_hidden_later(
     for audience in (Audience.PARTICIPANTS, Audience.PROJECTOR):
         assert synergies_for(workshop, audience).links == []
     (seen,) = synergies_for(workshop, Audience.FACILITATORS).links
-    assert seen.link == made and seen.source.hidden and seen.has_hidden_end
+    assert seen.link == made
+    assert seen.source.hidden
+    assert seen.has_hidden_end
     # Nor the link a conclusion came from.
     syn.conclusion_create(me, workshop, text="Trotzdem", from_link=made)
     assert synergies_for(workshop, Audience.PARTICIPANTS).conclusions[0].source == ""
@@ -332,7 +337,8 @@ def test_the_pickers_list_each_groups_clusters_and_cards_on_the_wall(
     hidden = add(board_a, "Versteckt")
     services.card_hide(card=hidden, hidden=True, user=facilitator)
     mobility, retail = link_choices(workshop)
-    assert mobility.group == "Mobilität" and retail.group == "Einzelhandel"
+    assert mobility.group == "Mobilität"
+    assert retail.group == "Einzelhandel"
     assert [c.value for c in mobility.cards] == [f"card-{bus.pk}"]
     assert [c.label for c in retail.clusters] == ["Cluster: Innenstadt erreichbar"]
     assert [c.label for c in retail.cards] == ["Lieferverkehr bündeln (Innenstadt erreichbar)"]
@@ -372,16 +378,20 @@ def test_a_hidden_end_is_pushed_to_the_facilitators_only(
     for audience in ("participants", "projector"):
         for language in ("de", "en"):
             html = pushed[f"workshop.{workshop.pk}.{audience}.{language}"]
-            assert "Busse im 10-Minuten-Takt" not in html and 'id="synergies-links"' in html
+            assert "Busse im 10-Minuten-Takt" not in html
+            assert 'id="synergies-links"' in html
 
 
 def test_a_rolled_back_change_pushes_nothing(
     me, workshop, sent, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+    def then_fail() -> None:
         with transaction.atomic():
             syn.actor_create(me, workshop, name="Wissenschaft")
             raise RuntimeError("something after it failed")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        then_fail()
     assert sent == []
     assert not workshop.actors.filter(name="Wissenschaft").exists()
 
@@ -390,4 +400,5 @@ def test_a_socket_catches_up_once_there_is_something_to_show(me, workshop, bus, 
     assert synergies_snapshot(workshop.pk, Audience.PROJECTOR) == []
     link(me, workshop, bus, centre, note="Gemeinsam")
     (html,) = synergies_snapshot(workshop.pk, Audience.PROJECTOR)
-    assert "Gemeinsam" in html and 'id="synergies-conclusions"' in html
+    assert "Gemeinsam" in html
+    assert 'id="synergies-conclusions"' in html
