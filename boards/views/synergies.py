@@ -2,9 +2,11 @@
 plenary's conclusions and next steps, and the actors they need.
 
 Every form posts to one small view that calls one service. An htmx request gets the editor
-back (with the form's message in the user's language where something was wrong: 400, or 409
-for a stale version); a plain form post is redirected back to the page, or gets the page
-with the message. The plenary's screens get the change pushed by the service.
+back, a plain form post is redirected back to the page. Where something was wrong, the
+message shows at its form in the user's language: 422 for what the form said (htmx's own
+convention for validation; a 400 is what django-htmx's debug script turns into a whole
+page), 409 for a stale version. Odd ids in the path are 404s. The plenary's screens get the
+change pushed by the service.
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ def synergy_action(key: Callable[..., str]) -> Callable[[Edit], Callable[..., Ht
             try:
                 message, open_key, focus = view(request, workshop, **kwargs)
             except (ValidationError, Conflict, Refused) as error:
-                status = 409 if isinstance(error, Conflict) else 400
+                status = 409 if isinstance(error, Conflict) else 422
                 if isinstance(error, ValidationError):
                     text = " ".join(error.messages)
                 else:
@@ -183,7 +185,7 @@ def synergy_action(key: Callable[..., str]) -> Callable[[Edit], Callable[..., Ht
                     error=text,
                     data=data,
                     data_actors=[parse_id(v) for v in data.getlist("actors")],
-                    open=form_key if status == 400 else "",
+                    open=form_key if status == 422 else "",
                     focus=f"{form_key}-error",
                 )
             if not request.htmx:

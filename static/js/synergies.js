@@ -1,5 +1,5 @@
 /* The facilitator's page "Synergies & conclusions": every form swaps the editor back in.
-   A refused form (400, 409) comes back with its message next to it, so it is swapped too;
+   A refused form (422, 409) comes back with its message next to it, so it is swapped too;
    after a swap the element the server names gets the focus and the status is announced. */
 (function () {
   "use strict";
@@ -8,7 +8,7 @@
     var target = e.detail.target;
     if (!target || target.id !== "synergies-editor") return;
     var status = e.detail.xhr && e.detail.xhr.status;
-    if (status === 400 || status === 409) {
+    if (status === 422 || status === 409) {
       e.detail.shouldSwap = true;
       e.detail.isError = false;
     }

@@ -147,7 +147,7 @@ def test_a_refused_link_says_why_at_its_form(facilitator_client, workshop, board
         {"source": f"card-{bus.pk}", "target": f"card-{other.pk}", "kind": "synergy", "note": "N"},
         **HTMX,
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert 'id="link-new-error"' in html
     assert "A link joins two different groups" in html
@@ -158,9 +158,11 @@ def test_a_refused_link_says_why_at_its_form(facilitator_client, workshop, board
 
 @pytest.mark.parametrize(
     ("source", "status"),
-    [("card-abc", 400), ("card-99999999999999999999", 400), ("box-1", 400), ("", 400)],
+    [("card-abc", 422), ("card-99999999999999999999", 422), ("box-1", 422), ("", 422)],
 )
-def test_odd_ends_are_refused_with_400(facilitator_client, workshop, centre, source, status):
+def test_odd_ends_are_refused_with_their_message(
+    facilitator_client, workshop, centre, source, status
+):
     response = facilitator_client.post(
         url("link-create", workshop),
         {"source": source, "target": f"cluster-{centre.pk}", "kind": "synergy"},
@@ -223,7 +225,7 @@ def test_without_js_a_form_post_redirects_back_with_a_message(facilitator_client
 def test_without_js_a_refused_form_shows_the_page_with_the_message(facilitator_client, workshop):
     taken = workshop.actors.first().name
     response = facilitator_client.post(url("actor-create", workshop), {"name": taken.upper()}, **EN)
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert "<html" in html
     assert 'id="actor-new-error"' in html
@@ -252,7 +254,7 @@ def test_a_conclusion_with_actors_who_and_by_when(facilitator_client, workshop):
         {"kind": "step", "text": "Noch einer", "due": "2026-02-30"},
         **HTMX,
     )
-    assert bad_date.status_code == 400
+    assert bad_date.status_code == 422
     assert "Enter the date as day, month and year." in bad_date.content.decode()
     assert Conclusion.objects.count() == 1
 
