@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from boards.models import Board, Conclusion, Link
 from boards.services import GroupSpec, card_create, cluster_create, workshop_create_with_groups
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import choose_group_and_join, expect_live, log_in, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -61,6 +61,11 @@ def editor(page: Page):
 
 def test_the_facilitator_links_the_groups_and_records_conclusions(screens, facilitator):
     workshop, mobility, retail, bus, local = seed_workshop(facilitator)
+    # A phone at its group's wall: the pushes of links and conclusions reach it too.
+    phone = screens.phone()
+    phone.goto(f"/j/{workshop.join_code}/")
+    choose_group_and_join(phone, "Mobilität", name="Kim")
+    expect_live(phone)
     page = screens.laptop()
     log_in(page, facilitator.username)
     page.goto(f"/w/{workshop.pk}/")
@@ -170,6 +175,11 @@ def test_the_facilitator_links_the_groups_and_records_conclusions(screens, facil
     expect(page.locator(".synergy-actor input[value=Wissenschaft]")).to_have_count(1)
     science = workshop.actors.get(name="Wissenschaft")
     expect(page.locator(f"#conclusion-new-actor-{science.pk}")).to_be_visible()
+
+    # The phone's wall went on untouched by them, and htmx found nothing missing there.
+    expect_live(phone)
+    expect(phone.locator(f"#board-{bus.board_id}")).to_contain_text("Bus und Bahn")
+    assert not [line for line in screens.log if "oobErrorNoTarget" in line]
 
     page.locator("#links-title").scroll_into_view_if_needed()
     screenshot(page, "synergies.png", full_page=True)
