@@ -277,3 +277,31 @@ def test_moving_and_removing_through_the_page(facilitator_client, workshop):
     assert workshop.actors.last().name == "Bürgerschaft"
     facilitator_client.post(url("actor-delete", workshop, actor.pk))
     assert workshop.actors.count() == 2
+
+
+def test_a_conclusion_derived_from_a_cluster_picked_in_the_form(
+    facilitator_client, workshop, centre, other_group
+):
+    page = facilitator_client.get(url("synergies", workshop), **EN).content.decode()
+    assert f'<option value="{centre.pk}">Cluster: Innenstadt erreichbar</option>' in page
+    response = facilitator_client.post(
+        url("conclusion-create", workshop),
+        {"kind": "conclusion", "text": "", "from_cluster": str(centre.pk)},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    made = Conclusion.objects.get()
+    assert (made.text, made.from_cluster) == ("Innenstadt erreichbar", centre)
+    html = response.content.decode()
+    assert f'data-focus="conclusion-{made.pk}-text"' in html
+    assert "From the cluster “Innenstadt erreichbar” (Einzelhandel)" in html
+    foreign = services.cluster_create(
+        board=other_group.board, title="Fremd", user=other_group.workshop.facilitators.first()
+    )
+    refused = facilitator_client.post(
+        url("conclusion-create", workshop),
+        {"kind": "conclusion", "from_cluster": str(foreign.pk)},
+        **HTMX,
+    )
+    assert refused.status_code == 422
+    assert Conclusion.objects.count() == 1
