@@ -234,7 +234,7 @@ ROUTES: dict[str, Spec] = {
     ),
     "workshop:voting-close": spec("POST"),
     # Synergies and conclusions of the plenary (boards/views/synergies.py).
-    "workshop:synergies": spec("GET"),
+    "workshop:synergies": spec("GET", open=CHOICE("conclusion-1", "link-2")),
     "workshop:link-create": spec(
         "POST", source=END("end_a"), target=END("end_b"), kind=LINK_KIND, note=TEXT
     ),

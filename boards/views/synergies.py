@@ -191,6 +191,8 @@ def synergy_action(key: Callable[..., str]) -> Callable[[Edit], Callable[..., Ht
             if not request.htmx:
                 messages.success(request, message)
                 url = reverse("workshop:synergies", args=[workshop.pk])
+                if open_key:
+                    url += f"?open={open_key}"  # a derived conclusion's editor, open
                 return redirect(f"{url}#{focus}" if focus else url)
             return _page(request, workshop, open=open_key, focus=focus, status_text=message)
 
@@ -203,9 +205,13 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor.facilitator(request.user)  # type: ignore[arg-type]
 
 
+OPEN = re.compile(r"(link|conclusion|actor)-[1-9][0-9]{0,18}")
+
+
 @facilitator_required
 def page(request: HttpRequest, workshop: Workshop) -> HttpResponse:
-    return _page(request, workshop)
+    wanted = request.GET.get("open", "")
+    return _page(request, workshop, open=wanted if OPEN.fullmatch(wanted) else "")
 
 
 @synergy_action(lambda: "link-new")

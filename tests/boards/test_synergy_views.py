@@ -215,8 +215,13 @@ def test_without_js_a_form_post_redirects_back_with_a_message(facilitator_client
     )
     conclusion = Conclusion.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"{url('synergies', workshop)}#conclusion-{conclusion.pk}-text"
+    assert response["Location"] == (
+        f"{url('synergies', workshop)}?open=conclusion-{conclusion.pk}"
+        f"#conclusion-{conclusion.pk}-text"
+    )
     page = facilitator_client.get(response["Location"], **EN).content.decode()
+    # Its editor is open without JS, so the facilitator can put it in their words at once.
+    assert '<details class="synergy-edit" open>' in page
     assert "The conclusion was added: you can change its words now." in page
     assert conclusion.from_link == a_link
     assert conclusion.text.startswith("Beide brauchen Erreichbarkeit")
