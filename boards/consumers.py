@@ -21,7 +21,7 @@ from boards.models import Board
 from boards.permissions import can
 from boards.synergy_events import synergies_snapshot
 from workshop import live, permissions
-from workshop.events import join_panel_html, pager_html
+from workshop.events import join_panel_html, pager_html, phase_html
 from workshop.ids import parse_id
 from workshop.live import Audience
 from workshop.models import Participant, Workshop
@@ -41,6 +41,8 @@ class Access:
     participant: Participant | None = None
     # A projector screen also gets the workshop's join panel and page with every snapshot.
     projector_of: Workshop | None = None
+    # Every screen gets the running phase with its snapshot (an offline phone catches up).
+    phase_of: tuple[Workshop, Audience] | None = None
     # The plenary's links and conclusions (issue 7): the workshop and as whom.
     synergies_of: tuple[int, Audience] | None = None
 
@@ -83,6 +85,7 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
                 live.facilitator_group(workshop.pk, scope["user"].pk),
             ],
             boards=[(board.pk, Audience.FACILITATORS)],
+            phase_of=(workshop, Audience.FACILITATORS),
         )
     session: SessionBase | None = scope.get("session")
     if session is None or workshop.is_closed or board.group is None:
@@ -103,6 +106,7 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
         ],
         boards=[(board.pk, Audience.PARTICIPANTS)],
         participant=participant,
+        phase_of=(workshop, Audience.PARTICIPANTS),
         synergies_of=(workshop.pk, Audience.PARTICIPANTS),
     )
 
@@ -121,6 +125,7 @@ def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
         ]
         + [live.board_group(pk, Audience.FACILITATORS, lang) for pk in board_ids],
         boards=[(pk, Audience.FACILITATORS) for pk in board_ids],
+        phase_of=(workshop, Audience.FACILITATORS),
         synergies_of=(workshop.pk, Audience.FACILITATORS),
     )
 
@@ -147,6 +152,7 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
         + [live.board_group(pk, Audience.PROJECTOR, lang) for pk in board_ids],
         boards=[(pk, Audience.PROJECTOR) for pk in board_ids],
         projector_of=workshop,
+        phase_of=(workshop, Audience.PROJECTOR),
         synergies_of=(workshop.pk, Audience.PROJECTOR),
     )
 
@@ -174,6 +180,15 @@ def snapshots(access: Access) -> list[str]:
         if access.projector_of is not None:
             # A screen that was offline while the workshop closed or the page turned catches up.
             out += [join_panel_html(access.projector_of), pager_html(access.projector_of)]
+        if access.phase_of is not None:
+            workshop, audience = access.phase_of
+            workshop.refresh_from_db(fields=["current_phase", "phase_started_at"])
+            # In the last frame: one more top-level element that htmx swaps out of band.
+            html = phase_html(workshop, audience)
+            if out:
+                out[-1] += html
+            else:
+                out.append(html)
         if access.synergies_of is not None:
             out += synergies_snapshot(*access.synergies_of)
         return out

@@ -138,8 +138,19 @@ GROUPS_FORMSET = {
     "groups-1-name": TEXT,
 }
 COLOR = CHOICE(*Color.values)
+PHASE_FIELDS = {
+    "title": TEXT,
+    "instruction": TEXT,
+    "view": CHOICE("room", "groups", "plenary"),
+    "allows": CHOICE("write", "vote", "read"),
+    "board_mode": CHOICE("", "open", "hidden", "collect"),
+    "reveal": BOOL,
+    "planned_minutes": INT("15", "0"),
+    "dots_per_participant": INT("5", "0"),
+    "max_per_target": INT("3", "0"),
+}
 VOTE = {"card": ID("card_id"), "cluster": ID("cluster_id")}
-OWN_CARD = {"card_id": "own_card_id"}
+OWN_CARD = {"card_id": "own_card_id"}  # Kim's card first: the author's routes
 LINK_KIND = CHOICE("synergy", "parallel", "conflict")
 CONCLUSION = {
     "kind": CHOICE("conclusion", "step"),
@@ -147,7 +158,7 @@ CONCLUSION = {
     "actors": IDS("actor_id"),
     "who": TEXT,
     "due": DATE,
-}  # Kim's card first: the author's routes
+}
 
 # Every route of our own, by name: the methods it answers and the fields it reads.
 ROUTES: dict[str, Spec] = {
@@ -191,6 +202,16 @@ ROUTES: dict[str, Spec] = {
         "POST", turn=CHOICE("previous", "next"), auto=CHOICE("on", "off")
     ),
     "workshop:code-renew": spec("POST"),
+    "workshop:agenda": spec("GET"),
+    "workshop:phase-add": spec("POST", **PHASE_FIELDS),
+    "workshop:phase-edit": spec("POST", **PHASE_FIELDS),
+    "workshop:phase-move": spec("POST", direction=CHOICE("up", "down")),
+    "workshop:phase-delete": spec("POST"),
+    "workshop:phase-step": spec(
+        "POST", step=CHOICE("next", "previous"), voting=CHOICE("", "continue", "new")
+    ),
+    "workshop:phase-enter": spec("POST", voting=CHOICE("", "continue", "new")),
+    "workshop:agenda-stop": spec("POST"),
     "workshop:joining": spec("POST", open=BOOL, next=URL),
     "workshop:participant-remove": spec("POST", next=URL),
     "workshop:participant-rename": spec("POST", display_name=TEXT, next=URL),
@@ -399,6 +420,7 @@ def build_world() -> World:
         "actor_id": _ids(*workshop.actors.all(), *other.actors.all()),
         "end_a": [f"card-{cards[0].pk}", f"cluster-{cluster.pk}", f"card-{foreign.pk}"],
         "end_b": [f"card-{shown_b.pk}", f"card-{hidden.pk}", f"cluster-{foreign_cluster.pk}"],
+        "phase_id": _ids(*workshop.phases.all()[:3], *other.phases.all()[:1]),
         "user_id": _ids(andrea, co, fremd),
         "participant_id": _ids(kim, lou, olga),
         "token": [workshop.projector_token, other.projector_token],

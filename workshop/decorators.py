@@ -6,11 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from workshop.models import Workshop
-from workshop.permissions import is_facilitator
+from workshop.permissions import Action, Actor, is_facilitator
 
 View = Callable[..., HttpResponse]
 
@@ -27,3 +28,24 @@ def facilitator_required(view: View) -> View:
         return view(request, workshop, *args, **kwargs)
 
     return wrapper
+
+
+def facilitator_action(action: Action) -> Callable[[View], View]:
+    """`facilitator_required`, then the action's predicate with the facilitator as actor
+    (kept on `request.actor` for the service call)."""
+
+    def decorate(view: View) -> View:
+        @facilitator_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, workshop: Workshop, *args: object, **kwargs: object):
+            from boards.permissions import can
+
+            actor = Actor.facilitator(request.user)
+            if not can(actor, action, workshop=workshop):
+                raise PermissionDenied
+            request.actor = actor
+            return view(request, workshop, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

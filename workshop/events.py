@@ -68,3 +68,41 @@ def projector_pager_changed(workshop_id: int) -> None:
         return _per_language(workshop_id, live.Audience.PROJECTOR, lambda: pager_html(workshop))
 
     live.send_html_on_commit(render)
+
+
+def phase_changed(workshop_id: int) -> None:
+    """After commit, every screen of the workshop shows the phase now running: the phones
+    (what to do now, and where: they follow to the plenary and back), the projector and the
+    consoles' agenda. One fragment per audience and language."""
+
+    def render() -> dict[str, str]:
+        from boards.selectors.agenda import agenda
+
+        workshop = Workshop.objects.get(pk=workshop_id)
+        view = agenda(workshop)
+        out: dict[str, str] = {}
+        for audience, partial in PHASE_PARTIALS.items():
+            context = {"workshop": workshop, "agenda": view, "oob": True}
+            out |= _per_language(
+                workshop_id,
+                audience,
+                lambda partial=partial, context=context: render_to_string(partial, context),
+            )
+        return out
+
+    live.send_html_on_commit(render)
+
+
+PHASE_PARTIALS = {
+    live.Audience.PARTICIPANTS: "workshop/_phase.html#phone",
+    live.Audience.PROJECTOR: "workshop/_phase.html#projector",
+    live.Audience.FACILITATORS: "workshop/_phase.html#console",
+}
+
+
+def phase_html(workshop: Workshop, audience: live.Audience) -> str:
+    """The phase as `audience` sees it, for the snapshot a socket gets on connect."""
+    from boards.selectors.agenda import agenda
+
+    context = {"workshop": workshop, "agenda": agenda(workshop), "oob": True}
+    return render_to_string(PHASE_PARTIALS[audience], context)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from workshop.ids import MAX_ID, parse_id
-from workshop.models import BreakoutGroup, Workshop
+from workshop.models import BreakoutGroup, Phase, Workshop
 from workshop.text import clean_text
 
 
@@ -203,3 +203,48 @@ class LoginForm(AuthenticationForm):
 
 class FacilitatorAddForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
+
+
+class PhaseForm(forms.ModelForm):
+    """One phase of the agenda, as the facilitators set it."""
+
+    title = VisibleCharField(
+        label=_("Title"),
+        max_length=120,
+        error_messages={"required": _("Please give the phase a title.")},
+    )
+    instruction = VisibleCharField(
+        label=_("What participants do now"), max_length=300, required=False
+    )
+
+    class Meta:
+        model = Phase
+        fields = [
+            "title",
+            "instruction",
+            "view",
+            "allows",
+            "board_mode",
+            "reveal",
+            "planned_minutes",
+            "dots_per_participant",
+            "max_per_target",
+        ]
+        widgets = {
+            "planned_minutes": forms.NumberInput(attrs={"min": 1, "max": 600}),
+            "dots_per_participant": forms.NumberInput(attrs={"min": 1, "max": 20}),
+            "max_per_target": forms.NumberInput(attrs={"min": 1, "max": 20}),
+        }
+
+
+class PhaseStepForm(forms.Form):
+    """ "Next phase" or back, and, going back into voting, which round."""
+
+    step = forms.ChoiceField(choices=[("next", "next"), ("previous", "previous")])
+    voting = forms.ChoiceField(
+        choices=[("", ""), ("continue", "continue"), ("new", "new")], required=False
+    )
+
+
+class PhaseMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])

@@ -60,7 +60,8 @@ FACILITATOR_ACTIONS = frozenset(
 # What a participant may do while a phase runs, by what the phase allows. Viewing the boards
 # one may see is always allowed; changing group is decided by the workshop's assignment.
 PHASE_ALLOWS: dict[str, frozenset[Action]] = {
-    "write": frozenset({Action.ADD_CARD, Action.EDIT_OWN_CARD, Action.MARK_DONE}),
+    # While writing, a round the facilitators open by hand on one board can be voted on.
+    "write": frozenset({Action.ADD_CARD, Action.EDIT_OWN_CARD, Action.VOTE, Action.MARK_DONE}),
     "vote": frozenset({Action.VOTE, Action.MARK_DONE}),
     "read": frozenset(),
 }

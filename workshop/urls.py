@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from boards.views import facilitator, moderation, participant, projector
+from boards.views import agenda, facilitator, moderation, participant, projector
 from boards.views.synergies import urlpatterns as synergy_patterns
 from workshop import views
 from workshop.forms import LoginForm
@@ -43,6 +43,15 @@ facilitator_patterns = [
         facilitator.participant_rename,
         name="participant-rename",
     ),
+    # The agenda (boards/views/agenda.py).
+    path("<id:workshop_id>/agenda/", agenda.agenda_page, name="agenda"),
+    path("<id:workshop_id>/agenda/add/", agenda.phase_add, name="phase-add"),
+    path("<id:workshop_id>/agenda/step/", agenda.phase_step, name="phase-step"),
+    path("<id:workshop_id>/agenda/stop/", agenda.agenda_stop, name="agenda-stop"),
+    path("<id:workshop_id>/agenda/<id:phase_id>/", agenda.phase_edit, name="phase-edit"),
+    path("<id:workshop_id>/agenda/<id:phase_id>/move/", agenda.phase_move, name="phase-move"),
+    path("<id:workshop_id>/agenda/<id:phase_id>/delete/", agenda.phase_delete, name="phase-delete"),
+    path("<id:workshop_id>/agenda/<id:phase_id>/enter/", agenda.phase_enter, name="phase-enter"),
     # The moderation wall of one board (boards/views/moderation.py).
     path("<id:workshop_id>/boards/<id:board_id>/", moderation.board, name="board"),
     path(

@@ -86,3 +86,10 @@ def acting(participant: Participant | None, user: AbstractBaseUser | None) -> Ac
     if user is None:
         raise ValueError("a service call names who acts: a participant or a user")
     return Actor.facilitator(user)
+
+
+def by_hand(board: Board) -> None:
+    """A facilitator changed this board while a phase runs: it lasts until the next phase."""
+    if board.workshop.current_phase_id is not None and not board.changed_by_hand:
+        board.changed_by_hand = True
+        board.save(update_fields=["changed_by_hand"])

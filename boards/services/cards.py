@@ -18,6 +18,7 @@ from boards.services._common import (
     Conflict,
     acting,
     bump,
+    by_hand,
     card_text,
     check_version,
     lock_board,
@@ -391,6 +392,8 @@ def board_configure(
         if participants_choose_color is not None:
             fresh.participants_choose_color = participants_choose_color
         fresh.save(update_fields=["mode", "locked", "card_color", "participants_choose_color"])
+        if mode is not None or locked is not None:
+            by_hand(fresh)
         bump(fresh)
         events.board_changed(fresh.pk)
     return fresh

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from boards import events
 from boards.models import Board, Card, Cluster, Vote, VotingRound
 from boards.permissions import require
-from boards.services._common import bump, lock_board
+from boards.services._common import bump, by_hand, lock_board
 from workshop.live import Audience
 from workshop.models import Participant
 from workshop.permissions import Action, Actor
@@ -54,13 +54,14 @@ def voting_start(
                 )
         except IntegrityError:
             raise ValidationError(_("A voting round is already running on this board.")) from None
+        by_hand(locked)
         bump(locked)
         events.board_changed(locked.pk)
-        _announce_to_members(locked)
+        announce_to_members(locked)
     return voting
 
 
-def _announce_to_members(board: Board) -> None:
+def announce_to_members(board: Board) -> None:
     """Everyone's dots changed (a round opened or closed): each phone gets its own count."""
     if board.group is None:
         return
@@ -82,9 +83,10 @@ def voting_close(*, voting: VotingRound, user: AbstractBaseUser) -> VotingRound:
         if fresh.closed_at is None:
             fresh.closed_at = timezone.now()
             fresh.save(update_fields=["closed_at"])
+            by_hand(locked)
             bump(locked)
             events.board_changed(locked.pk)
-            _announce_to_members(locked)
+            announce_to_members(locked)
     return fresh
 
 

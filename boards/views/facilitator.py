@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from boards import services
 from boards.events import with_wall
+from boards.selectors.agenda import agenda
 from workshop.decorators import facilitator_required
 from workshop.forms import FacilitatorAddForm, GroupForm, GroupFormSet, WorkshopForm
+from workshop.ids import parse_id
 from workshop.links import join_link, projector_link, qr_svg, qr_svg_file
 from workshop.live import Audience
 from workshop.models import Workshop
@@ -63,6 +65,7 @@ def _console_context(request: HttpRequest, workshop: Workshop) -> dict[str, obje
         "counts": counts,
         "projector_link": projector_link(request, workshop),
         "pager": pager(workshop),
+        "agenda": agenda(workshop),
     }
 
 
@@ -70,6 +73,9 @@ def _console_context(request: HttpRequest, workshop: Workshop) -> dict[str, obje
 def console(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     context = _console_context(request, workshop)
     context["total"] = sum(context["counts"].values())  # type: ignore[union-attr]
+    # Back from "start this phase" without JavaScript: which voting round goes on?
+    choose = parse_id(request.GET.get("voting_choice"))
+    context["choose_voting"] = workshop.phases.filter(pk=choose).first() if choose else None
     return render(request, "boards/console.html", context)
 
 

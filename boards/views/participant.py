@@ -16,6 +16,7 @@ from boards.events import personal_context, personal_html, wall_context, wall_ht
 from boards.forms import CardForm, OwnCardForm, VersionForm, VoteForm
 from boards.models import Board, Card
 from boards.permissions import Refused, can, refusal
+from boards.selectors.agenda import agenda
 from workshop import permissions
 from workshop.forms import DisplayNameForm, JoinForm
 from workshop.live import Audience
@@ -77,6 +78,7 @@ def _page_context(
     context = wall_context(board, audience)
     context.update(
         workshop=board.workshop,
+        agenda=agenda(board.workshop),
         participant=participant,
         form=form or CardForm(initial={"client_uuid": uuid.uuid4()}),
     )

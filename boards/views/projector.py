@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from boards.events import wall_html, with_wall
+from boards.selectors.agenda import agenda
 from workshop import projector as chrome, services
 from workshop.decorators import facilitator_required
 from workshop.links import join_link, qr_svg_file
@@ -31,6 +32,7 @@ def projector(request: HttpRequest, token: str, board_id: int | None = None) -> 
         "join": chrome.join_panel(workshop, request),
         "pager": chrome.pager(workshop),
         "token": token,
+        "agenda": agenda(workshop),
     }
     return render(request, "boards/projector.html", context)
 

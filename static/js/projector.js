@@ -583,6 +583,15 @@
     turn(step);
   });
 
+  // A new phase that shows something else (the room, the walls, the plenary): the server
+  // renders that view, so the screen loads it afresh.
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    var frame = document.querySelector(".projector__frame[data-view]");
+    var phase = document.querySelector("[data-projector-phase]");
+    if (!frame || !phase || frame.dataset.view === "any") return;
+    if (phase.dataset.view !== frame.dataset.view) location.reload();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     stage = document.querySelector("[data-pager-stage]");
     if (!stage) return;

@@ -199,6 +199,29 @@
 
   document.addEventListener("htmx:wsAfterMessage", tidy);
 
+  /* ---- the agenda: the phone says what to do now and goes where the phase is ---- */
+
+  function followPhase() {
+    var banner = document.querySelector("[data-phase]");
+    var page = document.querySelector("[data-page-view]");
+    if (!banner) return;
+    var composer = document.querySelector("[data-composer]");
+    var off = document.querySelector("[data-composer-off]");
+    var mayWrite = banner.dataset.mayWrite !== "false";
+    if (composer && !composer.closest("[data-closed]")) composer.hidden = !mayWrite;
+    if (off) off.hidden = mayWrite || !composer;
+    if (!page) return;
+    // The plenary takes every phone there; after it, each goes back to its group's wall.
+    var view = banner.dataset.view;
+    var here = page.dataset.pageView;
+    if (view === "plenary" && here !== "plenary" && banner.dataset.plenaryUrl) {
+      location.assign(banner.dataset.plenaryUrl);
+    } else if (view !== "plenary" && here === "plenary" && page.dataset.groupUrl) {
+      location.assign(page.dataset.groupUrl);
+    }
+  }
+  document.addEventListener("htmx:wsAfterMessage", followPhase);
+
   document.addEventListener("htmx:wsOpen", function (e) {
     if (live.latest && e.detail.event.target !== live.latest) return;
     live.wrapper = e.detail.socketWrapper;
@@ -714,6 +737,7 @@
       if (opener && document.body.contains(opener)) opener.focus();
     });
     tidy();
+    followPhase();
     flushPending();
     if (document.querySelector("[data-live]")) setStatus("connecting", t("connecting"));
   });

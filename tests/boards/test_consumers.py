@@ -12,10 +12,12 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from boards import services as board_services
+from boards.services import agenda
 from tests.conftest import join_via_http
-from tests.factories import CardFactory, ParticipantFactory, UserFactory
+from tests.factories import BreakoutGroupFactory, CardFactory, ParticipantFactory, UserFactory
 from workshop import live, services
 from workshop.asgi import application
+from workshop.permissions import Actor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -498,3 +500,68 @@ async def test_removed_participant_is_disconnected_and_refused(board_a, phone_a,
     await lou_socket.disconnect()
     again = await open_socket(board_path(board_a), lou)
     await again.disconnect()
+
+
+# the agenda ---------------------------------------------------------------------------------
+
+BRAINSTORM = "Gruppenarbeit: Brainstorming"
+PLENARY = "Plenum: Ergebnisse der Gruppen"
+
+
+def enter_phase(workshop, facilitator, title):
+    agenda.phase_enter(
+        actor=Actor.facilitator(facilitator),
+        workshop=workshop,
+        phase=workshop.phases.get(title=title),
+    )
+
+
+async def messages_until(communicator, needle: str) -> str:
+    for _ in range(10):
+        message = await communicator.receive_from(timeout=TIMEOUT)
+        if needle in message:
+            return message
+    raise AssertionError(f"{needle!r} never arrived")
+
+
+async def test_a_phase_change_reaches_phones_projector_and_console_of_the_workshop_only(
+    workshop, facilitator, board_a, board_b, phone_a, phone_b, laptop, other_workshop
+):
+    other_group = await database_sync_to_async(BreakoutGroupFactory)(workshop=other_workshop)
+    stranger_phone = Client()
+    await database_sync_to_async(join_via_http)(stranger_phone, other_group, "Olga")
+    phone = await open_socket(board_path(board_a), phone_a)
+    await snapshots(phone, 2)
+    other_phone = await open_socket(board_path(board_b), phone_b)
+    await snapshots(other_phone, 2)
+    console = await open_socket(f"/ws/workshops/{workshop.pk}/", laptop)
+    await snapshots(console, 2)
+    projector = await open_socket(f"/ws/projector/{workshop.projector_token}/")
+    await snapshots(projector, 4)
+    elsewhere = await open_socket(board_path(other_group.board), stranger_phone)
+    await snapshots(elsewhere, 2)
+
+    await database_sync_to_async(enter_phase)(workshop, facilitator, BRAINSTORM)
+
+    for communicator in (phone, other_phone):
+        banner = await messages_until(communicator, 'id="phase-banner"')
+        assert BRAINSTORM in banner
+        assert 'data-may-write="true"' in banner
+    assert BRAINSTORM in await messages_until(projector, 'id="projector-phase"')
+    assert 'aria-current="step"' in await messages_until(console, 'id="console-agenda"')
+    # The other workshop's phone hears nothing of it.
+    assert await elsewhere.receive_nothing(timeout=0.5)
+    for communicator in (phone, other_phone, console, projector, elsewhere):
+        await communicator.disconnect()
+
+
+async def test_a_phone_offline_through_the_change_gets_the_phase_on_connect(
+    workshop, facilitator, board_a, phone_a
+):
+    await database_sync_to_async(enter_phase)(workshop, facilitator, PLENARY)
+    phone = await open_socket(board_path(board_a), phone_a)
+    _wall, personal = await snapshots(phone, 2)
+    assert 'id="phase-banner"' in personal
+    assert PLENARY in personal
+    assert 'data-view="plenary"' in personal
+    await phone.disconnect()

@@ -29,9 +29,11 @@ from boards.services import (
     voting_start,
     workshop_create_with_groups,
 )
+from boards.services.agenda import phase_enter
 from tests.e2e.conftest import Screens, cards, choose_group_and_join, expect_live, log_in, pin
 from tests.factories import ParticipantFactory
 from workshop.models import Participant, Workshop
+from workshop.permissions import Actor
 from workshop.services import workshop_close
 
 LOCALES = {"de": "de-DE", "en": "en-US"}
@@ -110,6 +112,13 @@ class Scene:
         on_wall = [card for card in made[:2] if card.state == Card.State.PINNED]
         cluster_create(board=self.board, title="Bus und Bahn", user=self.facilitator, cards=on_wall)
         return made
+
+    def enter_phase(self, title: str) -> None:
+        phase_enter(
+            actor=Actor.facilitator(self.facilitator),
+            workshop=self.workshop,
+            phase=self.workshop.phases.get(title=title),
+        )
 
     def join(self, name: str = "Kim") -> Page:
         phone = self.phone()
@@ -313,6 +322,45 @@ def console(scene: Scene) -> Page:
     scene.fill_wall()
     page = scene.facilitator_laptop()
     page.goto(f"/w/{scene.workshop.pk}/")
+    expect_live(page)
+    return page
+
+
+@page_type("agenda")
+def agenda_editor(scene: Scene) -> Page:
+    """The agenda editor, with the brainstorming running."""
+    scene.enter_phase("Gruppenarbeit: Brainstorming")
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/agenda/")
+    return page
+
+
+@page_type("console-phase")
+def console_phase(scene: Scene) -> Page:
+    """The console while the clustering runs: the agenda panel with its next step."""
+    scene.fill_wall()
+    scene.enter_phase("Gruppenarbeit: Clustern")
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/")
+    expect_live(page)
+    return page
+
+
+@page_type("phone-phase-talk")
+def phone_phase_talk(scene: Scene) -> Page:
+    """The input talk: the phone says so, and that cards are not written now."""
+    phone = scene.join()
+    scene.enter_phase("Begrüßung und Impulsvortrag")
+    expect(phone.locator("[data-composer-off]")).to_be_visible()
+    return phone
+
+
+@page_type("projector-room")
+def projector_room(scene: Scene) -> Page:
+    """The projector during the input talk: the phase fills the screen, with what is next."""
+    scene.enter_phase("Begrüßung und Impulsvortrag")
+    page = scene.beamer()
+    page.goto(f"/p/{scene.workshop.projector_token}/")
     expect_live(page)
     return page
 

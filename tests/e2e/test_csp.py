@@ -52,7 +52,7 @@ def test_dragging_on_the_moderation_wall_under_live_pushes(screens, facilitator,
     workshop = workshop_create_with_groups(
         user=facilitator, title="Mobilitätswerkstatt", groups=[GroupSpec("Mobilität")]
     )
-    board = Board.objects.get(workshop=workshop)
+    board = Board.objects.of_groups().get(workshop=workshop)
     texts = ["Busse öfter", "Radwege", "Carsharing", "Nachtbus", "Fahrradständer", "Tempo 30"]
     for text in texts:
         card_create(board=board, text=text, client_uuid=uuid.uuid4(), user=facilitator)

@@ -16,7 +16,7 @@ def test_english_board_stays_english(screens, facilitator):
     workshop = workshop_create_with_groups(
         user=facilitator, title="Werkstatt", groups=[GroupSpec("Mobilität")]
     )
-    board = Board.objects.get(workshop=workshop)
+    board = Board.objects.of_groups().get(workshop=workshop)
     phone = screens.phone()
     phone.goto(f"/j/{workshop.join_code}/")
     phone.locator("form.lang-switch button[value=en]").click()

@@ -23,7 +23,7 @@ def workshop(facilitator):
 
 @pytest.mark.parametrize("back", ["socket-retry", "online-event"])
 def test_reconnect(screens, proxy, workshop, back):
-    board = Board.objects.get(workshop=workshop)
+    board = Board.objects.of_groups().get(workshop=workshop)
     code = workshop.join_code
 
     # The phone reaches the server through the proxy (its page's origin is the proxy port).
