@@ -14,6 +14,14 @@
     }
   });
 
+  // Something removed meanwhile (by another facilitator): the page shows what is there now.
+  document.addEventListener("htmx:responseError", function (e) {
+    var target = e.detail.target;
+    if (target && target.id === "synergies-editor" && e.detail.xhr && e.detail.xhr.status === 404) {
+      window.location.reload();
+    }
+  });
+
   function settle() {
     var editor = document.getElementById("synergies-editor");
     if (!editor) return;
