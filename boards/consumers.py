@@ -22,6 +22,7 @@ from boards.events import board_for_render, personal_html, wall_html
 from boards.models import Board
 from boards.permissions import can
 from boards.plenary_events import plenary_html, spotlight_html
+from boards.synergy_events import synergies_snapshot
 from boards.timer_events import snapshot_html as timer_snapshot_html
 from workshop import live, permissions, presence
 from workshop.events import (
@@ -62,6 +63,8 @@ class Access:
     # Every screen that shows the spotlight gets it on connect; a plenary screen the plenary.
     spotlight_of: tuple[Workshop, Audience] | None = None
     plenary: bool = False
+    # The plenary's links and conclusions (issue 7): the workshop and as whom.
+    synergies_of: tuple[int, Audience] | None = None
 
 
 def scope_language(scope: dict) -> str:
@@ -131,6 +134,7 @@ def board_access(scope: dict, board_id: int, lang: str) -> Access | None:
         timers_audience=Audience.PARTICIPANTS,
         phase_of=(workshop, Audience.PARTICIPANTS),
         spotlight_of=(workshop, Audience.PARTICIPANTS),
+        synergies_of=(workshop.pk, Audience.PARTICIPANTS),
     )
     return with_plenary(access, board, Audience.PARTICIPANTS)
 
@@ -168,6 +172,7 @@ def console_access(scope: dict, workshop_id: int, lang: str) -> Access | None:
         timers_audience=Audience.FACILITATORS,
         phase_of=(workshop, Audience.FACILITATORS),
         console_of=workshop,
+        synergies_of=(workshop.pk, Audience.FACILITATORS),
         spotlight_of=spotlight_of,
         plenary=_query_value(scope, "view") == "plenary",
     )
@@ -242,6 +247,7 @@ def projector_access(scope: dict, token: str, lang: str) -> Access | None:
         phase_of=(workshop, Audience.PROJECTOR),
         spotlight_of=(workshop, Audience.PROJECTOR),
         plenary=plenary,
+        synergies_of=(workshop.pk, Audience.PROJECTOR),
     )
 
 
@@ -303,6 +309,8 @@ def snapshots(access: Access) -> list[str]:
                 out[-1] += people
             else:
                 out.append(people)
+        if access.synergies_of is not None:
+            out += synergies_snapshot(*access.synergies_of)
         return out
 
 

@@ -233,6 +233,11 @@ def board_changed(
         return
     live.send_html_on_commit(render)
     plenary_events.board_changed(board_id, audiences)
+    if Audience.PARTICIPANTS in audiences:
+        # A card on the wall may be an end of a plenary link (issue 7, synergies).
+        from boards.synergy_events import linked_board_changed
+
+        linked_board_changed(board_id)
 
 
 def personal_changed(board_id: int, participant_id: int) -> None:

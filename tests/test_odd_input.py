@@ -29,6 +29,7 @@ from hypothesis import given, settings, strategies as st
 
 from boards import services
 from boards.models import Board, Card, Color
+from boards.services import synergies
 from tests.boards.wall import add
 from tests.conftest import join_via_http
 from tests.factories import (
@@ -49,6 +50,7 @@ from tests.odd import (
 )
 from workshop import ids
 from workshop.models import Workshop
+from workshop.permissions import Actor
 from workshop.services import SESSION_KEY
 
 # The world is built once per module; each test and each example runs in a savepoint of it.
@@ -69,7 +71,7 @@ ADMIN = ("staff", "anonymous", "facilitator", "odd-cookie")
 class Field:
     """A form field a route reads: its kind decides what a real form and an odd one send."""
 
-    kind: str  # id, ids, int, text, bool, choice, uuid, url, date
+    kind: str  # id, ids, int, text, bool, choice, uuid, url, date, end
     pool: str = ""  # for ids: which real ids a form sends (a key of World.pools)
     choices: tuple[str, ...] = ()
 
@@ -88,6 +90,11 @@ def ID(pool: str) -> Field:
 
 def IDS(pool: str) -> Field:
     return Field("ids", pool)
+
+
+def END(pool: str) -> Field:
+    """One end of a plenary link as its picker sends it: "cluster-12" or "card-34"."""
+    return Field("end", pool)
 
 
 def CHOICE(*values: str) -> Field:
@@ -148,6 +155,14 @@ PHASE_FIELDS = {
 }
 VOTE = {"card": ID("card_id"), "cluster": ID("cluster_id")}
 OWN_CARD = {"card_id": "own_card_id"}  # Kim's card first: the author's routes
+LINK_KIND = CHOICE("synergy", "parallel", "conflict")
+CONCLUSION = {
+    "kind": CHOICE("conclusion", "step"),
+    "text": TEXT,
+    "actors": IDS("actor_id"),
+    "who": TEXT,
+    "due": DATE,
+}
 
 # Every route of our own, by name: the methods it answers and the fields it reads.
 ROUTES: dict[str, Spec] = {
@@ -263,6 +278,27 @@ ROUTES: dict[str, Spec] = {
         show_totals=BOOL,
     ),
     "workshop:voting-close": spec("POST"),
+    # Synergies and conclusions of the plenary (boards/views/synergies.py).
+    "workshop:synergies": spec("GET", open=CHOICE("conclusion-1", "link-2")),
+    "workshop:link-create": spec(
+        "POST", source=END("end_a"), target=END("end_b"), kind=LINK_KIND, note=TEXT
+    ),
+    "workshop:link-update": spec("POST", kind=LINK_KIND, note=TEXT, version=VERSION),
+    "workshop:link-delete": spec("POST"),
+    "workshop:conclusion-create": spec(
+        "POST",
+        **CONCLUSION,
+        from_cluster=ID("cluster_id"),
+        from_link=ID("link_id"),
+    ),
+    "workshop:conclusion-update": spec("POST", **CONCLUSION, version=VERSION),
+    "workshop:conclusion-delete": spec("POST"),
+    "workshop:conclusion-move": spec(
+        "POST", index=INT("0", "1", "5"), version=VERSION, direction=CHOICE("up", "down")
+    ),
+    "workshop:actor-create": spec("POST", name=TEXT),
+    "workshop:actor-rename": spec("POST", name=TEXT),
+    "workshop:actor-delete": spec("POST"),
     # Django's own views in our URLconf.
     "login": spec(
         "GET",
@@ -379,6 +415,20 @@ def build_world() -> World:
     hidden = add(board_b, "Geheim", participant=lou)
     foreign = add(board_o, "Fremd", user=fremd)
     foreign_cluster = services.cluster_create(board=board_o, title="Anderswo", user=fremd)
+    # The plenary's findings: a link between the two groups, a conclusion, the actors.
+    shown_b = add(board_b, "Sichtbar", user=andrea)
+    facilitating = Actor.facilitator(andrea)
+    link = synergies.link_create(
+        facilitating,
+        workshop,
+        source=("card", cards[0].pk),
+        target=("card", shown_b.pk),
+        kind="synergy",
+    )
+    conclusion = synergies.conclusion_create(
+        facilitating, workshop, text="Zusammen", from_link=link
+    )
+    foreign_conclusion = synergies.conclusion_create(Actor.facilitator(fremd), other, text="Fremd")
 
     code = workshop.join_code
     everything = [andrea, co, fremd, workshop, other, group_a, board_a, kim, *cards, cluster]
@@ -391,6 +441,11 @@ def build_world() -> World:
         # The spotlight's target: a group, a cluster or a card, here or elsewhere, or hidden.
         "spot_id": _ids(group_a, group_o, cluster, foreign_cluster, cards[0], hidden, foreign),
         "group_id": _ids(group_a, group_b, group_o),
+        "link_id": _ids(link),
+        "conclusion_id": _ids(conclusion, foreign_conclusion),
+        "actor_id": _ids(*workshop.actors.all(), *other.actors.all()),
+        "end_a": [f"card-{cards[0].pk}", f"cluster-{cluster.pk}", f"card-{foreign.pk}"],
+        "end_b": [f"card-{shown_b.pk}", f"card-{hidden.pk}", f"cluster-{foreign_cluster.pk}"],
         "phase_id": _ids(*workshop.phases.all()[:3], *other.phases.all()[:1]),
         "user_id": _ids(andrea, co, fremd),
         "participant_id": _ids(kim, lou, olga),
@@ -423,7 +478,7 @@ def valid(f: Field, world: World) -> st.SearchStrategy:
     """What a real form sends for this field."""
     words = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=30)
     match f.kind:
-        case "id":
+        case "id" | "end":
             return st.sampled_from(world.pools[f.pool])
         case "ids":
             return st.lists(st.sampled_from(world.pools[f.pool]), max_size=4)
@@ -447,6 +502,10 @@ def odd(f: Field) -> st.SearchStrategy:
         return odd_list()
     if f.kind == "date":
         return odd_text() | st.sampled_from(["0001-01-01", "9999-12-31", "2026-02-30"])
+    if f.kind == "end":
+        return odd_text() | st.sampled_from(
+            ["card-", "cluster-0", f"card-{2**63}", "card-1-2", "board-1", "card-²", "CARD-1"]
+        )
     return odd_text()
 
 
@@ -521,7 +580,7 @@ def draw_request(data: st.DataObject, route: Route, spec: Spec, world: World) ->
 def home(f: Field, world: World) -> str | list[str]:
     """The value a real form sends, fixed: the sweep changes one input at a time."""
     match f.kind:
-        case "id":
+        case "id" | "end":
             return world.pools[f.pool][0]
         case "ids":
             return world.pools[f.pool][:2]

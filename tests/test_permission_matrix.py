@@ -71,6 +71,14 @@ run_agenda            synergies     ok          login    login       login
 moderate              none          ok          login    login       login
 moderate              brainstorm    ok          login    login       login
 moderate              plenary       ok          login    login       login
+link                  none          ok          login    login       login
+link                  brainstorm    ok          login    login       login
+link                  plenary       ok          login    login       login
+link                  synergies     ok          login    login       login
+conclude              none          ok          login    login       login
+conclude              brainstorm    ok          login    login       login
+conclude              plenary       ok          login    login       login
+conclude              synergies     ok          login    login       login
 """
 
 HTMX = {"HX-Request": "true"}
@@ -158,6 +166,21 @@ def attempt(action: str, room: Room, client: Client):
         response = client.post(url, {"locked": "true"}, headers=HTMX)
         room.board_a.refresh_from_db()
         return response, room.board_a.locked
+    if action == "link":
+        retail = w.boards.get(group__name="Einzelhandel")
+        other = add(retail, "Gegenüber", user=w.facilitators.first())
+        data = {
+            "source": f"card-{room.card_a.pk}",
+            "target": f"card-{other.pk}",
+            "kind": "synergy",
+        }
+        response = client.post(reverse("workshop:link-create", args=[w.pk]), data, headers=HTMX)
+        return response, w.links.exists()
+    if action == "conclude":
+        url = reverse("workshop:conclusion-create", args=[w.pk])
+        data = {"kind": "conclusion", "text": "Gemeinsam handeln"}
+        response = client.post(url, data, headers=HTMX)
+        return response, w.conclusions.exists()
     raise AssertionError(action)
 
 

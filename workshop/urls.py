@@ -12,6 +12,7 @@ from boards.views import (
     projector,
     timer,
 )
+from boards.views.synergies import urlpatterns as synergy_patterns
 from workshop import views
 from workshop.forms import LoginForm
 
@@ -138,6 +139,9 @@ facilitator_patterns = [
         name="voting-close",
     ),
 ]
+
+# Synergies and conclusions of the plenary (issue 7): boards/views/synergies.py.
+facilitator_patterns += synergy_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),

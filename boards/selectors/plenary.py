@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from boards.models import Board, Card, Cluster, Vote, VotingRound
+from boards.selectors.synergies import Synergies, synergies_for
 from workshop.live import Audience
 from workshop.models import BreakoutGroup, Workshop
 
@@ -106,6 +107,8 @@ class Plenary:
     groups: list[PlenaryGroup]
     spotlight: Spotlight | None
     board: Board | None  # the plenary's own board
+    # The links between the groups and the conclusions (boards/selectors/synergies.py).
+    synergies: Synergies | None = None
 
 
 def _totals_shown(voting: VotingRound | None, audience: Audience) -> bool:
@@ -213,6 +216,7 @@ def plenary(workshop: Workshop, audience: Audience) -> Plenary:
         groups=plenary_groups(boards, audience),
         spotlight=spotlight(workshop, audience),
         board=own,
+        synergies=synergies_for(workshop, audience),
     )
 
 

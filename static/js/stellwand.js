@@ -210,6 +210,9 @@
     var revEl = frag.querySelector("[data-rev][data-board-id]");
     // This phone's dots are on their way: the answer to the last one brings the truth.
     if (!revEl && voting.inFlight && frag.querySelector("[data-personal]")) { e.preventDefault(); return; }
+    // The plenary's links and conclusions reach every screen of the workshop; a page that
+    // does not show them (a group's wall) lets them pass instead of logging a missing target.
+    if (!revEl && frag.querySelector("[data-synergies-part]") && !document.querySelector("[data-synergies]")) { e.preventDefault(); return; }
     if (!revEl) return; // not a board message (e.g. participant counts)
     var id = revEl.dataset.boardId;
     var rev = parseInt(revEl.dataset.rev, 10);

@@ -537,3 +537,35 @@ def console_plenary(scene: Scene) -> Page:
     page.goto(f"/w/{scene.workshop.pk}/plenary/")
     expect_live(page)
     return page
+
+
+# ---------------------------------------------------------------- synergies and conclusions
+
+
+@page_type("synergies")
+def synergies(scene: Scene) -> Page:
+    """The facilitator's "Synergies & conclusions" with a link and a conclusion, one edit open."""
+    from boards.services import synergies as syn
+    from workshop.permissions import Actor
+
+    made = scene.fill_wall()
+    retail = Board.objects.get(workshop=scene.workshop, group__name="Einzelhandel")
+    shop = card_create(
+        board=retail, text="Lieferzonen am Morgen", client_uuid=uuid.uuid4(), user=scene.facilitator
+    )[0]
+    me = Actor.facilitator(scene.facilitator)
+    link = syn.link_create(
+        me,
+        scene.workshop,
+        source=("card", made[0].pk),
+        target=("card", shop.pk),
+        kind="conflict",
+        note="Busspuren und Lieferzonen teilen sich die Straße",
+    )
+    syn.conclusion_create(
+        me, scene.workshop, from_link=link, actor_ids=[scene.workshop.actors.first().pk]
+    )
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{scene.workshop.pk}/synergies/")
+    page.locator(".synergy-conclusions--edit details > summary").first.click()
+    return page
