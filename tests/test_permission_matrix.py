@@ -79,6 +79,26 @@ conclude              none          ok          login    login       login
 conclude              brainstorm    ok          login    login       login
 conclude              plenary       ok          login    login       login
 conclude              synergies     ok          login    login       login
+mark_done             none          hidden      refused  hidden      hidden
+mark_done             talk          hidden      refused  hidden      hidden
+mark_done             brainstorm    hidden      ok       hidden      hidden
+mark_done             voting        hidden      ok       hidden      hidden
+mark_done             plenary       hidden      refused  hidden      hidden
+mark_done             synergies     hidden      ok       hidden      hidden
+change_group          none          hidden      ok       hidden      hidden
+change_group          talk          hidden      ok       hidden      hidden
+change_group          brainstorm    hidden      ok       hidden      hidden
+change_group          voting        hidden      refused  hidden      hidden
+change_group          plenary       hidden      ok       hidden      hidden
+run_timer             none          ok          login    login       login
+run_timer             brainstorm    ok          login    login       login
+run_timer             plenary       ok          login    login       login
+spotlight             none          ok          login    login       login
+spotlight             voting        ok          login    login       login
+spotlight             plenary       ok          login    login       login
+assign                none          ok          login    login       login
+assign                brainstorm    ok          login    login       login
+assign                voting        ok          login    login       login
 """
 
 HTMX = {"HX-Request": "true"}
@@ -103,6 +123,8 @@ class Room:
     plenary: object
     kim_card: Card
     card_a: Card
+    kim: object
+    group_b: object
 
 
 def room(phase_key: str) -> Room:
@@ -129,7 +151,7 @@ def room(phase_key: str) -> Room:
         # A round opened by hand: the phase still decides whether it can be voted on.
         services.voting_start(board=board_a, user=andrea)
     plenary = workshop.boards.plenary().get()
-    return Room(workshop, clients, board_a, plenary, kim_card, card_a)
+    return Room(workshop, clients, board_a, plenary, kim_card, card_a, kim, group_b)
 
 
 def card_data() -> dict[str, str]:
@@ -181,6 +203,30 @@ def attempt(action: str, room: Room, client: Client):
         data = {"kind": "conclusion", "text": "Gemeinsam handeln"}
         response = client.post(url, data, headers=HTMX)
         return response, w.conclusions.exists()
+    if action == "mark_done":
+        url = reverse("done", args=[room.board_a.pk])
+        response = client.post(url, {"done": "on"}, headers=HTMX)
+        room.kim.refresh_from_db()
+        return response, room.kim.done_phase_id is not None
+    if action == "change_group":
+        url = reverse("group-change", args=[room.board_a.pk])
+        response = client.post(url, {"group": room.group_b.pk}, headers=HTMX)
+        room.kim.refresh_from_db()
+        return response, room.kim.group_id == room.group_b.pk
+    if action == "run_timer":
+        url = reverse("workshop:timer", args=[w.pk])
+        response = client.post(url, {"action": "start", "minutes": "5"}, headers=HTMX)
+        return response, w.timers.filter(ends_at__isnull=False).exists()
+    if action == "spotlight":
+        url = reverse("workshop:spotlight", args=[w.pk])
+        response = client.post(url, {"kind": "card", "id": room.card_a.pk}, headers=HTMX)
+        fresh = type(w).objects.get(pk=w.pk)
+        return response, fresh.spotlight_id == room.card_a.pk
+    if action == "assign":
+        url = reverse("workshop:participant-move", args=[w.pk, room.kim.pk])
+        response = client.post(url, {"group": room.group_b.pk}, headers=HTMX)
+        room.kim.refresh_from_db()
+        return response, room.kim.group_id == room.group_b.pk
     raise AssertionError(action)
 
 
