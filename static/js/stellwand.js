@@ -241,12 +241,14 @@
     if (composer && !composer.closest("[data-closed]")) composer.hidden = !mayWrite;
     if (off) off.hidden = mayWrite || !composer;
     if (!page) return;
-    // The plenary takes every phone there; after it, each goes back to its group's wall.
+    // The plenary takes every phone there; the group work takes each back to its wall.
+    // Before the agenda starts (and in the room) a phone stays where its person went.
+    if (banner.hasAttribute("hidden")) return;
     var view = banner.dataset.view;
     var here = page.dataset.pageView;
     if (view === "plenary" && here !== "plenary" && banner.dataset.plenaryUrl) {
       location.assign(banner.dataset.plenaryUrl);
-    } else if (view !== "plenary" && here === "plenary" && page.dataset.groupUrl) {
+    } else if (view === "groups" && here === "plenary" && page.dataset.groupUrl) {
       location.assign(page.dataset.groupUrl);
     }
   }

@@ -113,11 +113,12 @@ class Scene:
         cluster_create(board=self.board, title="Bus und Bahn", user=self.facilitator, cards=on_wall)
         return made
 
-    def enter_phase(self, title: str) -> None:
+    def enter_phase(self, position: int) -> None:
+        """The agenda's phase at `position` (1: the input talk), in the scene's language."""
         phase_enter(
             actor=Actor.facilitator(self.facilitator),
             workshop=self.workshop,
-            phase=self.workshop.phases.get(title=title),
+            phase=self.workshop.phases.get(position=position),
         )
 
     def join(self, name: str = "Kim") -> Page:
@@ -329,7 +330,7 @@ def console(scene: Scene) -> Page:
 @page_type("agenda")
 def agenda_editor(scene: Scene) -> Page:
     """The agenda editor, with the brainstorming running."""
-    scene.enter_phase("Gruppenarbeit: Brainstorming")
+    scene.enter_phase(3)
     page = scene.facilitator_laptop()
     page.goto(f"/w/{scene.workshop.pk}/agenda/")
     return page
@@ -339,7 +340,7 @@ def agenda_editor(scene: Scene) -> Page:
 def console_phase(scene: Scene) -> Page:
     """The console while the clustering runs: the agenda panel with its next step."""
     scene.fill_wall()
-    scene.enter_phase("Gruppenarbeit: Clustern")
+    scene.enter_phase(4)
     page = scene.facilitator_laptop()
     page.goto(f"/w/{scene.workshop.pk}/")
     expect_live(page)
@@ -350,7 +351,9 @@ def console_phase(scene: Scene) -> Page:
 def phone_phase_talk(scene: Scene) -> Page:
     """The input talk: the phone says so, and that cards are not written now."""
     phone = scene.join()
-    scene.enter_phase("Begrüßung und Impulsvortrag")
+    scene.enter_phase(1)  # in this process: the phone learns it from its next page
+    phone.reload()
+    expect_live(phone)
     expect(phone.locator("[data-composer-off]")).to_be_visible()
     return phone
 
@@ -358,7 +361,7 @@ def phone_phase_talk(scene: Scene) -> Page:
 @page_type("projector-room")
 def projector_room(scene: Scene) -> Page:
     """The projector during the input talk: the phase fills the screen, with what is next."""
-    scene.enter_phase("Begrüßung und Impulsvortrag")
+    scene.enter_phase(1)
     page = scene.beamer()
     page.goto(f"/p/{scene.workshop.projector_token}/")
     expect_live(page)

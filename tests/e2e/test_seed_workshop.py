@@ -157,6 +157,20 @@ def test_the_seed_workshop_from_start_to_end(screens, proxy, facilitator):
     for board in (mobility, retail):
         board.refresh_from_db()
         assert board.mode == Board.Mode.HIDDEN
+    # A 10-minute countdown for the room: every screen shows the same time.
+    clicks("timer")
+    row = console.locator('form[data-timer-controls="timer-room"]')
+    row.get_by_label("Minuten", exact=True).fill("10")
+    clicks.click(row.locator("button[value=start]"))
+    for page in (*phones.values(), projector):
+        expect(page.locator("#timer-room")).to_have_attribute(
+            "data-state", "running", timeout=LIVE_TIMEOUT
+        )
+        expect(page.locator("#timer-room [data-timer-digits]")).to_have_text(
+            re.compile(r"^(10:00|9:[0-5]\d)$")
+        )
+    assert workshop.timers.get(group=None).ends_at is not None
+    screenshot(projector, "seed-projector-brainstorming-timer.png")
     for name, phone in phones.items():
         expect(phone.locator("form[data-composer]")).to_be_visible(timeout=LIVE_TIMEOUT)
         pin(phone, IDEAS[name])
@@ -175,11 +189,18 @@ def test_the_seed_workshop_from_start_to_end(screens, proxy, facilitator):
     clicks("cluster")
     mod = console
     mod.goto(f"/w/{workshop.pk}/boards/{mobility.pk}/")
+    alex_card = Card.objects.get(text=IDEAS["Alex"])
+    clicks.click(mod.locator(f"#card-{alex_card.pk} [data-merge-pick]"))
     heading = mod.locator("#mod-cluster-heading")
     heading.fill("Takt und Anbindung")
     clicks.steps["cluster"] += 1  # Enter
     heading.press("Enter")
-    eventually(mod, lambda: Cluster.objects.filter(board=mobility).exists(), "a cluster")
+    eventually(
+        mod,
+        lambda: Cluster.objects.filter(board=mobility, cards=alex_card).exists(),
+        "a cluster with Alex's card",
+    )
+    cluster = Cluster.objects.get(board=mobility)
     for page in (phones["Alex"], projector):
         expect_agrees_with_db(page, mobility)
     mod.goto(f"/w/{workshop.pk}/")
@@ -190,7 +211,6 @@ def test_the_seed_workshop_from_start_to_end(screens, proxy, facilitator):
     next_phase(console, clicks, "Gruppenarbeit: Punkte kleben", workshop)
     for board in (mobility, retail):
         assert board.voting_rounds.filter(closed_at=None).count() == 1
-    alex_card = Card.objects.get(text=IDEAS["Alex"])
     expect(phones["Bo"].locator(f'[data-vote][data-target="card-{alex_card.pk}"]')).to_be_visible(
         timeout=LIVE_TIMEOUT
     )
@@ -218,5 +238,101 @@ def test_the_seed_workshop_from_start_to_end(screens, proxy, facilitator):
     expect(banner(dana)).to_contain_text("Plenum: Ergebnisse der Gruppen")
     expect_live(dana)
 
+    # ---- The spotlight: the facilitator puts Mobilität's cluster on every screen.
+    clicks("spotlight")
+    with console.expect_navigation():
+        clicks.click(console.get_by_role("link", name="Plenum", exact=True))
+    expect_live(console)
+    clicks.click(console.locator(f"#plenary-cluster-{cluster.pk} .pcluster__head .spot-button"))
+    for page in (*phones.values(), projector):
+        spot = page.locator("#spotlight.spotlight--on")
+        expect(spot.locator(".spotlight__title")).to_have_text(
+            "Takt und Anbindung", timeout=LIVE_TIMEOUT
+        )
+    workshop.refresh_from_db()
+    assert (workshop.spotlight_kind, workshop.spotlight_id) == ("cluster", cluster.pk)
+    screenshot(projector, "seed-projector-plenary-spotlight.png")
+    screenshot(phones["Bo"], "seed-phone-plenary-spotlight.png")
+    clicks("spotlight back")
+    clicks.click(console.locator("#spotlight .spotlight__clear button"))
+    for page in (*phones.values(), projector):
+        expect(page.locator("#spotlight")).not_to_have_class(
+            re.compile("spotlight--on"), timeout=LIVE_TIMEOUT
+        )
+
+    # ---- Synergies: two links between the groups, each with its note.
+    clicks("synergies: parallels and synergies")
+    console.goto(f"/w/{workshop.pk}/")
+    next_phase(console, clicks, "Plenum: Parallelen und Synergien", workshop)
+    with console.expect_navigation():
+        clicks.click(console.locator(f'a[href="/w/{workshop.pk}/synergies/"]'))
+    cem_card = Card.objects.get(text=IDEAS["Cem"])
+    bo_card = Card.objects.get(text=IDEAS["Bo"])
+    dana_card = Card.objects.get(text=IDEAS["Dana"])
+    notes = {
+        "Eine erreichbare Innenstadt trägt ÖPNV und Handel": (
+            f"cluster-{cluster.pk}",
+            f"card-{cem_card.pk}",
+            "synergy",
+        ),
+        "Park-and-Ride braucht Parkplätze, die autofreie Innenstadt nimmt sie": (
+            f"card-{bo_card.pk}",
+            f"card-{dana_card.pk}",
+            "conflict",
+        ),
+    }
+    clicks("link")
+    for n, (note, (source, target, kind)) in enumerate(notes.items(), start=1):
+        console.locator("#link-new-source").select_option(source)
+        console.locator("#link-new-target").select_option(target)
+        clicks.click(console.locator(f"#link-new-kind-{kind}"))
+        console.locator("#link-new-note").fill(note)
+        clicks.click(console.locator("#link-new button[type=submit]"))
+        eventually(console, lambda n=n: workshop.links.count() == n, f"{n} links")
+    clicks.steps["link"] += 4  # the two picks (a select each) per link
+    for page in (phones["Alex"], phones["Dana"], projector):
+        for note in notes:
+            expect(page.locator("#synergies-links")).to_contain_text(note, timeout=LIVE_TIMEOUT)
+    assert sorted(workshop.links.values_list("note", flat=True)) == sorted(notes)
+
+    # ---- Conclusions: two, with the actors they need.
+    clicks("conclude")
+    actors = {a.name: a for a in workshop.actors.all()}
+    conclusions = (
+        (
+            "conclusion",
+            "Wirtschaft und Verwaltung gestalten die Innenstadt gemeinsam",
+            ("Wirtschaft", "Verwaltung"),
+        ),
+        (
+            "step",
+            "Runder Tisch Innenstadt mit Handel und Verkehrsbetrieb",
+            ("Verwaltung", "Zivilgesellschaft"),
+        ),
+    )
+    for n, (kind, text, needs) in enumerate(conclusions, start=1):
+        form = console.locator("#conclusion-new")
+        clicks.click(form.locator(f"#conclusion-new-kind-{kind}"))
+        form.locator("#conclusion-new-text").fill(text)
+        for name in needs:
+            clicks.click(form.locator(f"#conclusion-new-actor-{actors[name].pk}"))
+        clicks.click(form.locator("button[type=submit]"))
+        eventually(console, lambda n=n: workshop.conclusions.count() == n, f"{n} conclusions")
+    for kind, text, needs in conclusions:
+        made = workshop.conclusions.get(text=text)
+        assert made.kind == kind
+        assert sorted(a.name for a in made.actors.all()) == sorted(needs)
+        for page in (phones["Cem"], projector):
+            expect(page.locator("#synergies-conclusions")).to_contain_text(
+                text, timeout=LIVE_TIMEOUT
+            )
+    screenshot(projector, "seed-projector-synergies.png")
+    phones["Cem"].locator("#synergies-links").scroll_into_view_if_needed()
+    screenshot(phones["Cem"], "seed-phone-synergies.png")
+
+    clicks("conclusion phase")
+    console.goto(f"/w/{workshop.pk}/")
+    next_phase(console, clicks, "Fazit und nächste Schritte", workshop)
+    expect_phase([*phones.values(), projector], "Fazit und nächste Schritte")
     screenshot(console, "seed-console-agenda.png")
     print("facilitator clicks per step:", clicks.steps)
