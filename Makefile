@@ -59,13 +59,20 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The PostgreSQL pass runs beside the browser tests (two cores: one mostly waits on the
+# database, the other on Chromium); its output follows theirs.
 test: $(VENV)/.installed $(MO) /usr/bin/chromium $(AXE) lint
 	$(VENV)/bin/pytest
-	@$(PY) tests/services.py postgres; rc=$$?; \
-	if [ $$rc = 0 ]; then echo "The same suite on PostgreSQL ($$PG_TEST_URL):"; \
-	  DATABASE_URL="$$PG_TEST_URL" $(VENV)/bin/pytest -q --ignore=tests/scaleout; \
-	elif [ $$rc != 2 ]; then exit $$rc; fi
-	$(VENV)/bin/pytest -m e2e -p no:asyncio -W ignore::pytest.PytestConfigWarning tests/e2e
+	@pg=""; $(PY) tests/services.py postgres; rc=$$?; \
+	if [ $$rc = 0 ]; then echo "The same suite on PostgreSQL ($$PG_TEST_URL), beside the browser tests."; \
+	  DATABASE_URL="$$PG_TEST_URL" $(VENV)/bin/pytest -q -p no:cacheprovider --ignore=tests/scaleout \
+	    > .postgres-tests.log 2>&1 & pg=$$!; \
+	elif [ $$rc != 2 ]; then exit $$rc; fi; \
+	$(VENV)/bin/pytest -m e2e -p no:asyncio -W ignore::pytest.PytestConfigWarning tests/e2e; e2e=$$?; \
+	pgrc=0; if [ -n "$$pg" ]; then wait $$pg; pgrc=$$?; \
+	  echo "The suite on PostgreSQL:"; \
+	  if [ $$pgrc = 0 ]; then tail -n 3 .postgres-tests.log; else cat .postgres-tests.log; fi; fi; \
+	[ $$e2e = 0 ] && [ $$pgrc = 0 ]
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=staticfiles --no-location
