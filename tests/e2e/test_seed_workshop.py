@@ -11,6 +11,7 @@ The facilitator's clicks are counted per step (`Clicks`), for the closing note.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -19,6 +20,7 @@ from playwright.sync_api import Page, expect
 from boards.models import Board, Card, Cluster
 from tests.e2e.conftest import (
     LIVE_TIMEOUT,
+    SCREENSHOTS,
     choose_group_and_join,
     expect_live,
     log_in,
@@ -335,4 +337,5 @@ def test_the_seed_workshop_from_start_to_end(screens, proxy, facilitator):
     next_phase(console, clicks, "Fazit und nächste Schritte", workshop)
     expect_phase([*phones.values(), projector], "Fazit und nächste Schritte")
     screenshot(console, "seed-console-agenda.png")
-    print("facilitator clicks per step:", clicks.steps)
+    # For people to read (the closing note quotes it), beside the screenshots.
+    (SCREENSHOTS / "seed-clicks.json").write_text(json.dumps(clicks.steps, indent=1))
