@@ -54,7 +54,12 @@ class Entered:
 
 
 def _lock_workshop(workshop: Workshop) -> Workshop:
-    return Workshop.objects.select_for_update().select_related("current_phase").get(pk=workshop.pk)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join.
+    return (
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("current_phase")
+        .get(pk=workshop.pk)
+    )
 
 
 def _clean(fields: dict[str, object]) -> dict[str, object]:
