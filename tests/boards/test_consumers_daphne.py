@@ -27,7 +27,16 @@ def joined_cookie(group) -> str:
 
 
 async def frames_until_closed(url: str, cookie: str, send: str | bytes) -> int | None:
-    """Send one frame after the snapshot; the close code the server sent (None: no frame)."""
+    """Send one frame after the snapshot; the close code the server sent (None: no close
+    frame, as when the server drops the connection, or resets it while the frame is sent)."""
+    try:
+        return await _frames_until_closed(url, cookie, send)
+    except (ConnectionResetError, websockets.ConnectionClosedError) as dropped:
+        rcvd = getattr(dropped, "rcvd", None)
+        return rcvd.code if rcvd is not None else None
+
+
+async def _frames_until_closed(url: str, cookie: str, send: str | bytes) -> int | None:
     async with websockets.connect(
         url,
         origin=origin_of(url),
