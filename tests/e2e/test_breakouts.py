@@ -164,9 +164,10 @@ def test_a_waiting_phone_is_assigned_and_a_phone_changes_group(screens, facilita
     expect(dialog.get_by_role("radio", name=re.compile("Einzelhandel"))).to_be_focused()
     screenshot(phone, "phone-change-group.png")
     dialog.get_by_role("radio", name=re.compile("Mobilität")).check()
-    with phone.expect_navigation():
-        dialog.locator("button[type=submit]").click()
-    expect(phone).to_have_url(f"/b/{mobility.board.pk}/")
+    # The answer and the push that takes the phone to its new wall may both navigate (one
+    # aborting the other): what counts is where the phone ends up.
+    dialog.locator("button[type=submit]").click()
+    expect(phone).to_have_url(f"/b/{mobility.board.pk}/", timeout=15_000)
     expect_live(phone)
     assert Participant.objects.get(pk=dana.pk).group_id == mobility.pk
 
