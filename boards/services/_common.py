@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from boards.models import Board
+from workshop.models import Workshop
 from workshop.permissions import Actor
 from workshop.text import clean_text
 
@@ -33,6 +34,17 @@ def lock_board(board_id: int) -> Board:
         Board.objects.select_for_update(of=("self",))
         .select_related("group", "workshop")
         .get(pk=board_id)
+    )
+
+
+def lock_workshop(workshop_id: int) -> Workshop:
+    """Lock the workshop row: its agenda, timers, spotlight, links and conclusions change one
+    writer at a time. With its current phase (one query)."""
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join.
+    return (
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("current_phase")
+        .get(pk=workshop_id)
     )
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from boards import events, timer_events
 from boards.models import Board, Card, VotingRound
 from boards.permissions import phase_works_on, require
-from boards.services._common import bump, lock_board
+from boards.services._common import bump, lock_board, lock_workshop
 from boards.services.voting import MAX_DOTS, announce_to_members
 from workshop import events as workshop_events
 from workshop.models import Participant, Phase, Workshop
@@ -54,12 +54,7 @@ class Entered:
 
 
 def _lock_workshop(workshop: Workshop) -> Workshop:
-    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join.
-    return (
-        Workshop.objects.select_for_update(of=("self",))
-        .select_related("current_phase")
-        .get(pk=workshop.pk)
-    )
+    return lock_workshop(workshop.pk)
 
 
 def _clean(fields: dict[str, object]) -> dict[str, object]:

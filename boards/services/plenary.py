@@ -10,12 +10,13 @@ from boards import plenary_events
 from boards.models import Card, Cluster
 from boards.permissions import require
 from boards.selectors.plenary import Kind
+from boards.services._common import lock_workshop
 from workshop.models import BreakoutGroup, Workshop
 from workshop.permissions import Action, Actor
 
 
 def _lock(workshop: Workshop) -> Workshop:
-    return Workshop.objects.select_for_update().get(pk=workshop.pk)
+    return lock_workshop(workshop.pk)
 
 
 def _visible(workshop: Workshop, kind: str, pk: int) -> bool:

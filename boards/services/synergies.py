@@ -18,7 +18,7 @@ from boards import synergy_events
 from boards.models import Actor as ActorName, Card, Cluster, Conclusion, Link
 from boards.permissions import Refused, require
 from boards.selectors.synergies import card_is_visible, link_view, shorten
-from boards.services._common import Conflict, check_version
+from boards.services._common import Conflict, check_version, lock_workshop
 from workshop.models import Workshop
 from workshop.permissions import Action, Actor, is_facilitator
 from workshop.text import clean_text
@@ -39,7 +39,7 @@ def _require(actor: Actor, action: Action, workshop: Workshop) -> None:
 
 def _lock(workshop: Workshop) -> Workshop:
     """Serialise the workshop's link and conclusion writes (no duplicate pair, no gaps)."""
-    return Workshop.objects.select_for_update().get(pk=workshop.pk)
+    return lock_workshop(workshop.pk)
 
 
 # ---------------------------------------------------------------- links

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from boards import timer_events
 from boards.permissions import require
+from boards.services._common import lock_workshop
 from workshop.models import BreakoutGroup, Participant, Timer, Workshop
 from workshop.permissions import Action, Actor
 
@@ -32,7 +33,7 @@ def _locked_timer(actor: Actor, workshop: Workshop, group: BreakoutGroup | None)
     require(actor, Action.RUN_TIMER, workshop=workshop)
     if group is not None and group.workshop_id != workshop.pk:
         raise ValidationError(_("This group is not part of this workshop."))
-    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    locked = lock_workshop(workshop.pk)
     timer, _created = Timer.objects.get_or_create(workshop=locked, group=group)
     return timer
 
@@ -115,7 +116,7 @@ def timer_sound_set(*, actor: Actor, workshop: Workshop, on: bool) -> Workshop:
     """Whether the end of a countdown rings on the console and the projector."""
     with transaction.atomic():
         require(actor, Action.RUN_TIMER, workshop=workshop)
-        locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        locked = lock_workshop(workshop.pk)
         if locked.timer_sound != on:
             locked.timer_sound = on
             locked.save(update_fields=["timer_sound", "updated_at"])
