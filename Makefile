@@ -42,6 +42,15 @@ MO := locale/de/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
 	@echo "Installing Debian's chromium for the browser tests…"
 	@$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null
 
+# What the PDF and PNG exports need from Debian: Pango and HarfBuzz for WeasyPrint, and fonts
+# with real glyphs for umlauts and emoji (README, "Exports").
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji
+$(VENV)/.system: Makefile
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "Installing $$missing for the exports…"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
+	@mkdir -p $(VENV) && touch $@
+
 # axe-core for the browser tests' accessibility checks (pinned in tests/e2e/package-lock.json;
 # used by the tests only, never served). npm keeps the tarball's old file dates: touch.
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
@@ -50,7 +59,7 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 	@npm ci --prefix tests/e2e --no-audit --no-fund --silent
 	@touch $@
 
-run: $(VENV)/.installed $(MO)
+run: $(VENV)/.installed $(VENV)/.system $(MO)
 	@$(PY) manage.py migrate --noinput -v 0
 	@bin/serve "$(HOST)" "$(PORT)"
 
@@ -61,7 +70,7 @@ lint: $(VENV)/.installed
 
 # The PostgreSQL pass runs beside the browser tests (two cores: one mostly waits on the
 # database, the other on Chromium); its output follows theirs.
-test: $(VENV)/.installed $(MO) /usr/bin/chromium $(AXE) lint
+test: $(VENV)/.installed $(VENV)/.system $(MO) /usr/bin/chromium $(AXE) lint
 	$(VENV)/bin/pytest
 	@pg=""; $(PY) tests/services.py postgres; rc=$$?; \
 	if [ $$rc = 0 ]; then echo "The same suite on PostgreSQL ($$PG_TEST_URL), beside the browser tests."; \

@@ -385,3 +385,51 @@ class Conclusion(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class Summary(models.Model):
+    """The organiser's side of the summary (Ergebnisprotokoll): its language, and the
+    sections as edited. Everything else is drafted from the boards when it is read
+    (boards/selectors/summary.py)."""
+
+    class Language(models.TextChoices):
+        GERMAN = "de", _("German")
+        ENGLISH = "en", _("English")
+
+    workshop = models.OneToOneField(Workshop, on_delete=models.CASCADE, related_name="summary")
+    language = models.CharField(
+        _("language of the document"), max_length=5, choices=Language, default=Language.GERMAN
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("summary")
+        verbose_name_plural = _("summaries")
+
+    def __str__(self) -> str:
+        return str(self.workshop)
+
+
+class SummarySection(models.Model):
+    """One section as the organiser left it: its place, whether it is in the document, and
+    (once edited) its own wording, with the digest of the draft it was edited from."""
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="sections")
+    # "intro", "agenda", "group-<id>", "links", "conclusions", "people", "closing"
+    key = models.CharField(max_length=40)
+    position = models.PositiveIntegerField(default=0)
+    included = models.BooleanField(_("in the document"), default=True)
+    title = models.CharField(_("heading"), max_length=200, blank=True)
+    body = models.TextField(_("text"), blank=True, max_length=50_000)
+    edited = models.BooleanField(default=False)
+    draft_digest = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "key"], name="summary_section_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -12,7 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from workshop.models import Assignment, Phase
-from workshop.permissions import FACILITATOR_ACTIONS, Action, Actor, Role, phase_allows
+from workshop.permissions import (
+    FACILITATOR_ACTIONS,
+    ORGANISER_ACTIONS,
+    Action,
+    Actor,
+    Role,
+    phase_allows,
+)
 
 if TYPE_CHECKING:
     from boards.models import Board, Card
@@ -73,6 +80,8 @@ def can(
     workshop = _workshop(board, workshop)
     if actor.role == Role.FACILITATOR:
         return action in FACILITATOR_ACTIONS
+    if actor.role == Role.ORGANISER:
+        return action in ORGANISER_ACTIONS
     if actor.role != Role.PARTICIPANT or actor.participant is None:
         return False
     participant = actor.participant
@@ -80,6 +89,8 @@ def can(
         return False
     if action == Action.VIEW_BOARD:
         return board is not None and sees(actor, board)  # a closed workshop: its page says so
+    if action == Action.VIEW_RESULTS:
+        return workshop.is_closed and workshop.results_public
     if workshop.is_closed:
         return False
     phase = workshop.current_phase

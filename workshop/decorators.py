@@ -49,3 +49,28 @@ def facilitator_action(action: Action) -> Callable[[View], View]:
         return wrapper
 
     return decorate
+
+
+def results_action(action: Action) -> Callable[[View], View]:
+    """For the results pages: a facilitator or an organiser of the workshop (404 for anyone
+    else), then the action's predicate; the actor is kept on `request.actor`."""
+
+    def decorate(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, workshop_id: int, *args: object, **kwargs: object):
+            from boards.permissions import can
+            from workshop.permissions import STRANGER, staff_actor
+
+            workshop = get_object_or_404(Workshop, pk=workshop_id)
+            actor = staff_actor(request.user, workshop)
+            if actor is STRANGER:
+                raise Http404  # do not confirm that the workshop exists
+            if not can(actor, action, workshop=workshop):
+                raise PermissionDenied
+            request.actor = actor
+            return view(request, workshop, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -61,12 +61,23 @@ class Workshop(models.Model):
         related_name="facilitated_workshops",
         verbose_name=_("facilitators"),
     )
+    # Organisers see the results, edit the summary and export; they do not moderate.
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="organised_workshops",
+        verbose_name=_("organisers"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
         verbose_name=_("created by"),
+    )
+    # After the workshop closes, participants may open the read-only results page.
+    results_public = models.BooleanField(
+        _("participants may see the results after the workshop"), default=False
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     joining_open = models.BooleanField(_("joining open"), default=True)
@@ -207,6 +218,9 @@ class Phase(models.Model):
     planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"), null=True, blank=True)
     dots_per_participant = models.PositiveSmallIntegerField(_("dots per participant"), default=5)
     max_per_target = models.PositiveSmallIntegerField(_("most dots on one card"), default=3)
+    # When it ran (first entered, last left): the summary's agenda "as it ran".
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]

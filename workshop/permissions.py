@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 class Role(StrEnum):
     FACILITATOR = "facilitator"
+    ORGANISER = "organiser"
     PARTICIPANT = "participant"
     PROJECTOR = "projector"
     STRANGER = "stranger"
@@ -42,6 +43,11 @@ class Action(StrEnum):
     SPOTLIGHT = "spotlight"
     LINK = "link"
     CONCLUDE = "conclude"
+    # The results: seen by facilitators and organisers (participants after the workshop, where
+    # it is allowed); the summary edited and everything exported by facilitators and organisers.
+    VIEW_RESULTS = "view_results"
+    EDIT_SUMMARY = "edit_summary"
+    EXPORT = "export"
 
 
 FACILITATOR_ACTIONS = frozenset(
@@ -55,8 +61,12 @@ FACILITATOR_ACTIONS = frozenset(
         Action.SPOTLIGHT,
         Action.LINK,
         Action.CONCLUDE,
+        Action.VIEW_RESULTS,
+        Action.EDIT_SUMMARY,
+        Action.EXPORT,
     }
 )
+ORGANISER_ACTIONS = frozenset({Action.VIEW_RESULTS, Action.EDIT_SUMMARY, Action.EXPORT})
 # What a participant may do while a phase runs, by what the phase allows. Viewing the boards
 # one may see is always allowed; changing group is decided by the workshop's assignment.
 PHASE_ALLOWS: dict[str, frozenset[Action]] = {
@@ -82,6 +92,10 @@ class Actor:
         return cls(Role.FACILITATOR, user=user)
 
     @classmethod
+    def organiser(cls, user: AbstractBaseUser) -> Actor:
+        return cls(Role.ORGANISER, user=user)
+
+    @classmethod
     def of(cls, participant: Participant | None) -> Actor:
         if participant is None or participant.removed_at is not None:
             return STRANGER
@@ -103,13 +117,30 @@ def is_facilitator(user: AbstractBaseUser | AnonymousUser | None, workshop: Work
     return workshop.facilitators.filter(pk=user.pk).exists()
 
 
+def is_organiser(user: AbstractBaseUser | AnonymousUser | None, workshop: Workshop) -> bool:
+    """A signed-in user who organises this workshop (sees its results, exports them)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return workshop.organisers.filter(pk=user.pk).exists()
+
+
+def staff_actor(user: AbstractBaseUser | AnonymousUser | None, workshop: Workshop) -> Actor:
+    """A signed-in user's actor for this workshop: facilitator, else organiser, else stranger."""
+    if is_facilitator(user, workshop):
+        return Actor.facilitator(user)  # type: ignore[arg-type]
+    if is_organiser(user, workshop):
+        return Actor.organiser(user)  # type: ignore[arg-type]
+    return STRANGER
+
+
 def actor_for(
     workshop: Workshop,
     user: AbstractBaseUser | AnonymousUser | None,
     session: SessionBase | None,
 ) -> Actor:
-    """The actor of a request or a socket: a facilitator of the workshop, else its
-    participant from the session, else a stranger."""
+    """The actor of a request or a socket on the walls: a facilitator of the workshop, else
+    its participant from the session, else a stranger (an organiser who joined by code takes
+    part as a participant; the results pages ask `staff_actor`)."""
     if is_facilitator(user, workshop):
         return Actor.facilitator(user)  # type: ignore[arg-type]
     if session is None:

@@ -206,8 +206,14 @@ def phase_enter(
         board_ids = list(locked.boards.values_list("pk", flat=True))
         for board_id in board_ids:
             revealed += _apply(lock_board(board_id), old, phase, voting)
+        now = timezone.now()
+        # The agenda as it ran (the summary): first entered, last left.
+        if old is not None and old != phase:
+            Phase.objects.filter(pk=old.pk).update(ended_at=now)
+        if phase is not None and phase != old:
+            Phase.objects.filter(pk=phase.pk, started_at=None).update(started_at=now)
         locked.current_phase = phase
-        locked.phase_started_at = timezone.now() if phase is not None else None
+        locked.phase_started_at = now if phase is not None else None
         locked.save(update_fields=["current_phase", "phase_started_at", "updated_at"])
         if phase is not None:
             # "I'm done" starts afresh each time a phase begins.
