@@ -20,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _, ngettext
 
 from boards.exports import markup
-from boards.models import Summary, SummarySection
+from boards.models import Conclusion, Summary, SummarySection
 from boards.selectors.plenary import PlenaryGroup, group_boards, plenary_groups
 from boards.selectors.synergies import Synergies, synergies_for
 from workshop.live import Audience
@@ -208,8 +208,8 @@ def _links_draft(synergies: Synergies) -> str:
 
 
 def _conclusions_draft(synergies: Synergies) -> str:
-    conclusions = [c for c in synergies.conclusions if c.kind != "next_step"]
-    steps = [c for c in synergies.conclusions if c.kind == "next_step"]
+    conclusions = [c for c in synergies.conclusions if c.kind != Conclusion.Kind.NEXT_STEP]
+    steps = [c for c in synergies.conclusions if c.kind == Conclusion.Kind.NEXT_STEP]
     parts = []
     if conclusions:
         parts.append(

@@ -47,6 +47,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password", help=f"the demo facilitator's password (default {DEMO_PASSWORD!r})"
         )
+        parser.add_argument(
+            "--results",
+            action="store_true",
+            help="also run it: people, clusters, dots, links and conclusions (boards/seed.py)",
+        )
 
     @transaction.atomic
     def handle(self, *args: object, **options: object) -> None:
@@ -83,4 +88,8 @@ class Command(BaseCommand):
                     client_uuid=uuid.uuid5(NAMESPACE, f"{board.group.name}:{text}"),
                     user=user,
                 )
+        if options.get("results"):
+            from boards.seed import seed_results
+
+            seed_results(workshop, user)
         self.stdout.write(f"workshop_id={workshop.pk} join_code={workshop.join_code}")
