@@ -40,6 +40,15 @@ class Format:
 FORMATS: dict[str, Format] = {}
 
 
+class ExportError(ValueError):
+    """An export that cannot be made as asked (a poster for 127.0.0.1, an unknown wall); the
+    message says why, in the asker's language, and is shown as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def register(fmt: Format) -> Format:
     FORMATS[fmt.key] = fmt
     return fmt
