@@ -140,6 +140,18 @@ def sent(monkeypatch) -> list[tuple[str, dict]]:
 
 
 @pytest.fixture(autouse=True)
+def _exports_render_here(request) -> Iterator[None]:
+    """Exports render on the request's thread, where the test's open transaction is seen;
+    tests with committed data (transactional_db, a real daphne) keep the worker thread."""
+    from boards.views.results import renderer
+
+    committed = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    renderer.threads = committed
+    yield
+    renderer.threads = True
+
+
+@pytest.fixture(autouse=True)
 def _coalesced_pushes_stay_here() -> Iterator[None]:
     """Coalesced pushes wait for `live.flush_coalesced()` instead of a timer thread, and no
     test inherits another's half-second budget."""

@@ -299,6 +299,32 @@ ROUTES: dict[str, Spec] = {
     "workshop:actor-create": spec("POST", name=TEXT),
     "workshop:actor-rename": spec("POST", name=TEXT),
     "workshop:actor-delete": spec("POST"),
+    # The results (boards/views/results.py).
+    # Facilitators and organisers always; participants once the workshop is closed.
+    "results": spec("GET", roles=ROLES),
+    "consent": spec("POST", roles=PHONE, named=CHOICE("1", "0"), next=CHOICE("results", "")),
+    "workshop:organiser-add": spec("POST", username=CHOICE("fremd", "andrea", "niemand")),
+    "workshop:organiser-remove": spec("POST"),
+    "workshop:results": spec("GET"),
+    "workshop:results-public": spec("POST", public=CHOICE("1", "0")),
+    "workshop:summary": spec("GET"),
+    "workshop:summary-language": spec("POST", language=CHOICE("de", "en")),
+    "workshop:section-save": spec("POST", pools={"key": "section_key"}, title=TEXT, body=TEXT),
+    "workshop:section-draft": spec("POST", pools={"key": "section_key"}),
+    "workshop:section-include": spec(
+        "POST", pools={"key": "section_key"}, included=CHOICE("1", "0")
+    ),
+    "workshop:section-move": spec(
+        "POST", pools={"key": "section_key"}, direction=CHOICE("up", "down")
+    ),
+    "workshop:export": spec(
+        "GET",
+        pools={"key": "format_key"},
+        lang=CHOICE("de", "en"),
+        board=ID("board_id"),
+        size=CHOICE("a4", "handout"),
+        inline=CHOICE("1"),
+    ),
     # Django's own views in our URLconf.
     "login": spec(
         "GET",
@@ -366,6 +392,7 @@ ODD_BY_CONVERTER = {
     ids.TokenConverter: lambda pool: odd_text() | _near_misses(pool),
     ids.JoinCodeConverter: lambda pool: odd_text() | _near_misses(pool),
     django_converters.IntConverter: lambda pool: odd_text(),
+    django_converters.SlugConverter: lambda pool: odd_text() | _near_misses(pool),
     django_converters.StringConverter: lambda pool: odd_text() | _near_misses(pool),
     django_converters.PathConverter: lambda pool: odd_text() | _near_misses(pool),
     None: lambda pool: odd_text() | _near_misses(pool),  # a regex group (re_path)
@@ -448,6 +475,8 @@ def build_world() -> World:
         "end_b": [f"card-{shown_b.pk}", f"card-{hidden.pk}", f"cluster-{foreign_cluster.pk}"],
         "phase_id": _ids(*workshop.phases.all()[:3], *other.phases.all()[:1]),
         "user_id": _ids(andrea, co, fremd),
+        "section_key": ["intro", f"group-{group_a.pk}", "links", "closing", f"group-{group_o.pk}"],
+        "format_key": ["md", "csv", "json", "nope"],
         "participant_id": _ids(kim, lou, olga),
         "token": [workshop.projector_token, other.projector_token],
         "code": [code, code.lower(), f" {code[:3]}-{code[3:]} ", other.join_code],

@@ -108,15 +108,37 @@ def workshop_reopen(*, workshop: Workshop) -> Workshop:
 
 def facilitator_add(*, workshop: Workshop, username: str) -> AbstractBaseUser:
     """Add an existing user as co-facilitator."""
+    user = _user_named(username)
+    workshop.facilitators.add(user)
+    return user
+
+
+def _user_named(username: str) -> AbstractBaseUser:
     user_model = get_user_model()
     try:
-        user = user_model.objects.get(**{user_model.USERNAME_FIELD: username.strip()})
+        return user_model.objects.get(**{user_model.USERNAME_FIELD: username.strip()})
     except user_model.DoesNotExist:
         raise ValidationError(
             _("There is no user called “%(name)s”.") % {"name": username.strip()}
         ) from None
-    workshop.facilitators.add(user)
+
+
+def organiser_add(*, workshop: Workshop, username: str) -> AbstractBaseUser:
+    """Add an existing user as organiser: sees the results, edits the summary, exports."""
+    user = _user_named(username)
+    workshop.organisers.add(user)
     return user
+
+
+def organiser_remove(*, workshop: Workshop, user: AbstractBaseUser) -> None:
+    workshop.organisers.remove(user)
+
+
+def results_public_set(*, workshop: Workshop, public: bool) -> Workshop:
+    """Whether participants may open the read-only results page after the workshop."""
+    workshop.results_public = public
+    workshop.save(update_fields=["results_public", "updated_at"])
+    return workshop
 
 
 def facilitator_remove(*, workshop: Workshop, user: AbstractBaseUser) -> None:
@@ -216,6 +238,15 @@ def participant_rename(
     participant.full_clean()
     participant.save(update_fields=["display_name", "named_in_summary"])
     events.people_changed(participant.workshop_id)  # the consoles' participants panel
+    return participant
+
+
+def consent_set(*, participant: Participant, named: bool) -> Participant:
+    """A participant gives or withdraws consent to be named in the summary, at any time (also
+    after the workshop): the next export follows it."""
+    participant.named_in_summary = named and bool(participant.display_name)
+    participant.save(update_fields=["named_in_summary"])
+    events.people_changed(participant.workshop_id)
     return participant
 
 

@@ -12,6 +12,11 @@ from boards.views import (
     projector,
     timer,
 )
+from boards.views.results import (
+    consent,
+    results_for_participants,
+    urlpatterns as results_patterns,
+)
 from boards.views.synergies import urlpatterns as synergy_patterns
 from workshop import views
 from workshop.forms import LoginForm
@@ -46,6 +51,12 @@ facilitator_patterns = [
         "<id:workshop_id>/facilitators/<id:user_id>/remove/",
         views.facilitator_remove,
         name="facilitator-remove",
+    ),
+    path("<id:workshop_id>/organisers/", views.organiser_add, name="organiser-add"),
+    path(
+        "<id:workshop_id>/organisers/<id:user_id>/remove/",
+        views.organiser_remove,
+        name="organiser-remove",
     ),
     path("<id:workshop_id>/close/", views.workshop_close, name="close"),
     path("<id:workshop_id>/reopen/", views.workshop_reopen, name="reopen"),
@@ -142,6 +153,8 @@ facilitator_patterns = [
 
 # Synergies and conclusions of the plenary (issue 7): boards/views/synergies.py.
 facilitator_patterns += synergy_patterns
+# The results: export page, summary editor, downloads (issue 8): boards/views/results.py.
+facilitator_patterns += results_patterns
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -162,6 +175,8 @@ urlpatterns = [
     path("b/<id:board_id>/group/", breakouts.group_change_view, name="group-change"),
     path("b/<id:board_id>/votes/", participant.vote_cast, name="vote-cast"),
     path("b/<id:board_id>/votes/retract/", participant.vote_retract, name="vote-retract"),
+    path("r/<id:workshop_id>/", results_for_participants, name="results"),
+    path("r/<id:workshop_id>/consent/", consent, name="consent"),
     path("p/<token:token>/", projector.projector, name="projector"),
     path("p/<token:token>/<id:board_id>/", projector.projector, name="projector-board"),
     path("p/<token:token>/qr.svg", projector.projector_qr, name="projector-qr"),

@@ -64,7 +64,13 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     workshops = Workshop.objects.facilitated_by(request.user).prefetch_related("groups")
-    return render(request, "workshop/dashboard.html", {"workshops": workshops})
+    organised = (
+        Workshop.objects.filter(organisers=request.user)
+        .exclude(facilitators=request.user)
+        .order_by("-date", "-created_at")
+    )
+    context = {"workshops": workshops, "organised": organised}
+    return render(request, "workshop/dashboard.html", context)
 
 
 @facilitator_required
@@ -176,3 +182,29 @@ def participant_remove(
     services.participant_remove(participant=participant)
     messages.success(request, _("%(name)s was removed from the workshop.") % {"name": participant})
     return back_to_form_page(request, workshop)
+
+
+@facilitator_required
+@require_POST
+def organiser_add(request: HttpRequest, workshop: Workshop) -> HttpResponse:
+    form = FacilitatorAddForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.organiser_add(workshop=workshop, username=form.cleaned_data["username"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("%(name)s now organises: sees the results and exports them.") % {"name": user},
+            )
+    return redirect("workshop:settings", workshop_id=workshop.pk)
+
+
+@facilitator_required
+@require_POST
+def organiser_remove(request: HttpRequest, workshop: Workshop, user_id: int) -> HttpResponse:
+    user = workshop.organisers.filter(pk=user_id).first()
+    if user is not None:
+        services.organiser_remove(workshop=workshop, user=user)
+    return redirect("workshop:settings", workshop_id=workshop.pk)

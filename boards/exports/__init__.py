@@ -59,7 +59,13 @@ def filename(workshop: Workshop, fmt: Format, suffix: str = "") -> str:
     return f"{base}{suffix}.{fmt.extension}"
 
 
-def export(workshop: Workshop, key: str, options: Options | None = None) -> bytes:
-    from boards.exports import formats  # noqa: F401  (registers every format)
+def export_formats() -> dict[str, Format]:
+    """Every registered format (importing them registers them)."""
+    from boards.exports import formats  # noqa: F401
 
+    return FORMATS
+
+
+def export(workshop: Workshop, key: str, options: Options | None = None) -> bytes:
+    export_formats()
     return FORMATS[key].render(workshop, options or Options())

@@ -97,6 +97,8 @@ def workshop_settings(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         "group_form": GroupForm(),
         "facilitator_form": FacilitatorAddForm(),
         "facilitators": workshop.facilitators.order_by("username"),
+        "organisers": workshop.organisers.order_by("username"),
+        "organiser_form": FacilitatorAddForm(auto_id="id_organiser_%s"),
         "join_link": join_link(request, workshop),
         "projector_link": projector_link(request, workshop),
         "breakouts_form": BreakoutsForm(

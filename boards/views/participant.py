@@ -22,9 +22,22 @@ from workshop import permissions
 from workshop.breakouts import group_options
 from workshop.forms import DisplayNameForm, JoinForm
 from workshop.live import Audience
-from workshop.models import Assignment, Participant
+from workshop.models import Assignment, Participant, Workshop
 from workshop.permissions import Action, Actor, actor_for
 from workshop.services import participant_for_session, participant_join, workshop_by_code
+
+
+def closed_page(
+    request: HttpRequest, workshop: Workshop, participant: Participant | None
+) -> HttpResponse:
+    """A closed workshop: thanks, the results where allowed, the consent to be named."""
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "results_open": participant is not None
+        and can(Actor.of(participant), Action.VIEW_RESULTS, workshop=workshop),
+    }
+    return render(request, "boards/closed.html", context, status=410)
 
 
 def join(request: HttpRequest, code: str) -> HttpResponse:
@@ -33,7 +46,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     participant = participant_for_session(request.session, workshop)
     if not permissions.can_join(workshop):
-        return render(request, "boards/closed.html", {"workshop": workshop}, status=410)
+        return closed_page(request, workshop, participant)
     initial = {}
     if participant is not None:
         initial = {
@@ -134,7 +147,7 @@ def board_page(request: HttpRequest, board_id: int) -> HttpResponse:
                 return redirect("join-wait", code=workshop.join_code)
             return redirect("join", code=workshop.join_code)
         if workshop.is_closed:
-            return render(request, "boards/closed.html", {"workshop": workshop}, status=410)
+            return closed_page(request, workshop, participant)
     return render(request, "boards/board.html", _page_context(board, participant))
 
 
