@@ -8,7 +8,6 @@ Plain functions without shared state: they run in a worker thread.
 from __future__ import annotations
 
 import io
-import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _, gettext_noop, ngettext
 
 from boards.exports import ExportError, Format, Options, register
+from boards.exports.text_metrics import clean, runs, wrap
 from boards.models import Card
 from boards.selectors.plenary import PlenaryGroup, group_boards, plenary_groups
 from workshop.live import Audience
@@ -41,6 +41,7 @@ MAX_COLUMN_W = 70.0
 MIN_COLUMN_EM = 9.0  # no narrower than about 14 characters
 
 INK, MUTED, DOT = "#1b1f24", "#505b68", "#b3261e"
+EDGE = {"stroke": "#000", "stroke_opacity": "0.25", "stroke_width": "0.3"}
 # The paper colours of static/css/stellwand.css.
 PAPER = {
     "yellow": "#fff3b0",
@@ -50,82 +51,6 @@ PAPER = {
     "orange": "#ffdfc0",
     "white": "#ffffff",
 }
-
-# DejaVu Sans advance widths of " " to "~" in 1/1000 em, regular and bold.
-_REGULAR = (
-    "318 401 460 838 636 950 780 275 390 390 500 838 318 361 318 337 636 636 636 636 636 636 636 "
-    "636 636 636 337 337 838 838 838 531 1000 684 686 698 770 632 575 775 752 295 295 656 557 863 "
-    "748 787 603 787 695 635 611 732 684 989 685 611 685 390 337 390 838 500 500 613 635 550 635 "
-    "615 352 635 634 278 278 579 278 974 634 612 635 635 411 521 392 634 592 818 592 592 525 636 "
-    "337 636 838"
-)
-_BOLD = (
-    "348 456 521 838 696 1002 872 306 457 457 523 838 380 415 380 365 696 696 696 696 696 696 696 "
-    "696 696 696 400 400 838 838 838 580 1000 774 762 734 830 683 683 821 837 372 372 775 637 995 "
-    "837 850 733 850 770 720 682 812 774 1103 771 724 725 457 365 457 838 500 500 675 716 593 716 "
-    "678 435 716 712 343 343 665 343 1042 712 687 716 716 493 595 478 712 652 924 645 652 582 712 "
-    "365 712 838"
-)
-WIDTHS = {
-    bold: {chr(32 + i): int(w) / 1000 for i, w in enumerate(table.split())}
-    for bold, table in ((False, _REGULAR), (True, _BOLD))
-}
-
-
-def char_em(char: str, bold: bool = False) -> float:
-    """About how wide `char` is in DejaVu Sans, in em (emoji as Noto draws them)."""
-    table = WIDTHS[bold]
-    if char in table:
-        return table[char]
-    if unicodedata.category(char) in ("Mn", "Me", "Cf") or 0xFE00 <= ord(char) <= 0xFE0F:
-        return 0.0  # combining marks, joiners, variation selectors
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return 1.25
-    base = unicodedata.normalize("NFD", char)[0]  # "ä" as wide as "a"
-    return table.get(base, 0.75 if bold else 0.7)
-
-
-def text_em(text: str, bold: bool = False) -> float:
-    return sum(char_em(c, bold) for c in text)
-
-
-def _joins(char: str) -> bool:
-    """A character a line must not start with (it belongs to the one before)."""
-    return char_em(char) == 0.0 or char == "\u200d"
-
-
-def wrap(text: str, width_em: float, bold: bool = False) -> list[str]:
-    """`text` in lines no wider than `width_em`: at spaces, and inside words too long."""
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        line, line_em = "", 0.0
-        space = char_em(" ", bold)
-        for word in paragraph.split():
-            word_em = text_em(word, bold)
-            if line and line_em + space + word_em <= width_em:
-                line, line_em = f"{line} {word}", line_em + space + word_em
-                continue
-            if line:
-                lines.append(line)
-            line, line_em = "", 0.0
-            for char in word:  # a word wider than the line is broken where it must
-                em = char_em(char, bold)
-                if line and line_em + em > width_em and not _joins(char) and line[-1] != "\u200d":
-                    lines.append(line)
-                    line, line_em = "", 0.0
-                line, line_em = line + char, line_em + em
-        if line or not lines:
-            lines.append(line)
-    return [line for line in lines if line.strip()] or [""]
-
-
-def clean(text: str) -> str:
-    """Only characters XML may hold (no control characters, no lone surrogates)."""
-    return "".join(
-        c
-        for c in text
-        if c in "\t\n" or (c >= " " and not 0xD800 <= ord(c) <= 0xDFFF and c not in "\ufffe\uffff")
-    )
 
 
 @dataclass
@@ -264,29 +189,6 @@ def _mm(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _emoji(char: str, after: str) -> bool:
-    code = ord(char)
-    if 0x1F000 <= code <= 0x1FAFF or 0xE0020 <= code <= 0xE007F:
-        return True
-    # A symbol DejaVu has too ("❤") is an emoji when asked for as one (U+FE0F after it).
-    return 0x2190 <= code <= 0x2BFF and after == "\ufe0f"
-
-
-def runs(line: str) -> list[tuple[str, bool]]:
-    """`line` cut into text and emoji: resvg does not fall back from DejaVu Sans to the emoji
-    font by itself, so emoji are asked for in Noto Color Emoji."""
-    out: list[tuple[str, bool]] = []
-    for i, char in enumerate(line):
-        emoji = _emoji(char, line[i + 1 : i + 2])
-        if not emoji and out and out[-1][1] and (char in "\u200d\ufe0f\u20e3"):
-            emoji = True  # joiners and selectors stay with their emoji
-        if out and out[-1][1] == emoji:
-            out[-1] = (out[-1][0] + char, emoji)
-        else:
-            out.append((char, emoji))
-    return out
-
-
 def _line(text: ET.Element, line: str, **attrs: object) -> None:
     span = _el(text, "tspan", **attrs)
     last: ET.Element | None = None
@@ -347,9 +249,7 @@ def _draw(svg: ET.Element, placed: Placed, size: float) -> None:
             rx=_mm(w / 2),
             ry=_mm(h / 2),
             fill=PAPER.get(block.color, "#fff"),
-            stroke="#000",
-            stroke_opacity="0.25",
-            stroke_width="0.3",
+            **EDGE,
         )
         text_x = x + w * 0.15 + pad
         text_y = (
@@ -368,9 +268,7 @@ def _draw(svg: ET.Element, placed: Placed, size: float) -> None:
             width=_mm(w),
             height=_mm(h),
             fill=fill,
-            stroke="#000",
-            stroke_opacity="0.25",
-            stroke_width="0.3",
+            **EDGE,
         )
         if headed:
             _el(card, "rect", x=_mm(x), y=_mm(y), width=_mm(w), height=_mm(0.4 * size), fill=INK)
@@ -418,7 +316,7 @@ def _wall_svg(group: PlenaryGroup) -> str:
     _el(svg, "desc", "\n".join([t for t in (question, ", ".join(counts)) if t]))
     _el(svg, "rect", x="0", y="0", width=_mm(PAGE_W), height=_mm(PAGE_H), fill="#ffffff")
     inner = PAGE_W - 2 * MARGIN
-    title = wrap(name, inner / 6.5, bold=True)[:2]
+    title = wrap(name, inner / 6.5, bold=True)
     _text(svg, title, MARGIN, MARGIN + 5.5, 6.5, font_weight="bold", fill=INK)
     y = MARGIN + 5.5 + len(title) * LINE * 6.5
     if question:
@@ -508,6 +406,14 @@ def _render(workshop: Workshop, options: Options, png: bool) -> bytes:
     return out.getvalue()
 
 
+def file_type(fmt: Format, options: Options) -> tuple[str, str]:
+    """The extension and content type of what `fmt` makes: a ZIP when no wall is chosen
+    (`Format` knows only the single wall's)."""
+    if options.board_id is None:
+        return "zip", "application/zip"
+    return fmt.extension, fmt.content_type
+
+
 def render_svg(workshop: Workshop, options: Options) -> bytes:
     return _render(workshop, options, png=False)
 
@@ -522,7 +428,7 @@ DESCRIPTION = gettext_noop(
 register(
     Format(
         "svg",
-        gettext_noop("Wall picture (SVG)"),
+        gettext_noop("Wall pictures (SVG)"),
         "svg",
         "image/svg+xml",
         render_svg,
@@ -532,7 +438,7 @@ register(
 register(
     Format(
         "png",
-        gettext_noop("Wall picture (PNG)"),
+        gettext_noop("Wall pictures (PNG)"),
         "png",
         "image/png",
         render_png,
