@@ -252,10 +252,12 @@ def _draw(svg: ET.Element, placed: Placed, size: float) -> None:
             **EDGE,
         )
         text_x = x + w * 0.15 + pad
+        anchor = {"text_anchor": "middle"}  # centred in the oval
         text_y = (
             y
             + h / 2
-            - (len(block.lines) * LINE - 1) * text_size / 2
+            - (len(block.lines) - 1) * LINE * text_size / 2
+            + 0.35 * text_size
             - (0.6 * size if block.dots else 0)
         )
     else:
@@ -273,9 +275,11 @@ def _draw(svg: ET.Element, placed: Placed, size: float) -> None:
         if headed:
             _el(card, "rect", x=_mm(x), y=_mm(y), width=_mm(w), height=_mm(0.4 * size), fill=INK)
         text_x = x + pad
+        anchor = {}
         text_y = y + (0.4 * size if headed else 0) + pad + 0.9 * text_size
     weight = "bold" if headed else "normal"
-    _text(card, block.lines, text_x, text_y, text_size, font_weight=weight, fill=INK)
+    line_x = x + w / 2 if anchor else text_x
+    _text(card, block.lines, line_x, text_y, text_size, font_weight=weight, fill=INK, **anchor)
     if block.dots:
         dots_y = text_y + (len(block.lines) - 1) * LINE * text_size + 0.9 * size
         _dots(card, block.dots, text_x, dots_y, size)

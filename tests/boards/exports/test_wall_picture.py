@@ -6,14 +6,15 @@ import io
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image
 
 from boards import services
 from boards.exports import FORMATS, ExportError, Options, export
-from boards.exports.wall_picture import PNG_SIZE, file_type, wall_svg
-from boards.models import Board
+from boards.exports.wall_picture import PAPER, PNG_SIZE, file_type, wall_svg
+from boards.models import Board, Color
 from boards.selectors.plenary import group_boards, plenary_groups
 from tests.boards.exports.conftest import PAYLOADS
 from tests.factories import BreakoutGroupFactory, CardFactory, ParticipantFactory
@@ -169,3 +170,44 @@ def test_a_wall_of_150_cards_fits_the_page_with_text_of_at_least_7_pt(group_a):
         for name, limit in (("x", 297), ("y", 210)):
             if element.get(name):
                 assert 0 <= float(element.get(name)) <= limit
+
+
+def test_cards_keep_their_colour_and_an_oval_is_drawn_as_one(group_a):
+    board = group_a.board
+    user = board.workshop.facilitators.first()
+    for color in Color.values:
+        services.card_create(
+            board=board, text=f"Karte {color}", client_uuid=uuid.uuid4(), user=user, color=color
+        )
+    services.card_create(
+        board=board, text="Hervorgehoben", client_uuid=uuid.uuid4(), user=user, kind="oval"
+    )
+    root = parse(export(group_a.workshop, "svg", Options(board_id=board.pk)))
+    fills = {
+        " ".join(g.itertext()): g.find(f"{SVG}rect").get("fill")
+        for g in root.iter(f"{SVG}g")
+        if " ".join(g.itertext()).startswith("Karte ")
+    }
+    assert fills == {f"Karte {color}": PAPER[color] for color in Color.values}
+    ovals = [g for g in root.iter(f"{SVG}g") if g.find(f"{SVG}ellipse") is not None]
+    assert [" ".join(g.itertext()) for g in ovals] == ["Hervorgehoben"]
+    assert PAPER == {
+        "yellow": "#fff3b0",
+        "blue": "#d6e9fb",
+        "green": "#d7f1d9",
+        "pink": "#fddbe7",
+        "orange": "#ffdfc0",
+        "white": "#ffffff",
+    }  # as static/css/stellwand.css has them
+
+
+def test_walls_drawn_in_several_threads_at_once_come_out_alike(seed_workshop):
+    wall = walls(seed_workshop)[0]
+    alone = wall_svg(wall, language="de")
+    with ThreadPoolExecutor(4) as pool:
+        drawn = list(pool.map(lambda lang: wall_svg(wall, language=lang), ["de", "en"] * 4))
+    assert drawn[::2] == [alone] * 4
+    assert len(set(drawn[1::2])) == 1
+    # Each thread in its own language: the description counts "Karten" and "cards".
+    assert "Karten" in parse(alone).findtext(f"{SVG}desc")
+    assert "cards" in parse(drawn[1]).findtext(f"{SVG}desc")
