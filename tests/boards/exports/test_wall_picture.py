@@ -211,3 +211,9 @@ def test_walls_drawn_in_several_threads_at_once_come_out_alike(seed_workshop):
     # Each thread in its own language: the description counts "Karten" and "cards".
     assert "Karten" in parse(alone).findtext(f"{SVG}desc")
     assert "cards" in parse(drawn[1]).findtext(f"{SVG}desc")
+
+
+def test_a_wall_is_drawn_from_the_read_model_alone(seed_workshop, django_assert_num_queries):
+    wall = walls(seed_workshop)[0]
+    with django_assert_num_queries(0):
+        wall_svg(wall, language="de")
