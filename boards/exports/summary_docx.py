@@ -20,6 +20,8 @@ from workshop.models import Workshop
 # python-docx refuses them, and Word would not open the file.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 TABLE_STYLE = "Table Grid"
+# Word's spelling and hyphenation want a region in the run language.
+WORD_LANGUAGES = {"de": "de-DE", "en": "en-GB"}
 
 
 CORE_MAX = 255  # what python-docx allows in a core property
@@ -38,7 +40,7 @@ def _set_language(doc: DocxDocument, language: str) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         run_props.append(lang)
-    lang.set(qn("w:val"), language)
+    lang.set(qn("w:val"), WORD_LANGUAGES.get(language, language))
 
 
 def _table(doc: DocxDocument, block: markup.Table) -> None:

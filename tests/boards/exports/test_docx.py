@@ -74,7 +74,7 @@ def test_the_document_language_is_the_default_of_its_text(seed_workshop):
     doc = read(export(seed_workshop, "docx"))
     assert doc.core_properties.language == "de"
     lang = doc.styles.element.find(qn("w:docDefaults")).find(".//" + qn("w:lang"))
-    assert lang.get(qn("w:val")) == "de"
+    assert lang.get(qn("w:val")) == "de-DE"
 
 
 def test_payloads_and_control_characters_come_out_as_plain_text(seed_workshop):

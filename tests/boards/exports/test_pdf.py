@@ -7,6 +7,7 @@ import io
 import logging
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pypdf
@@ -108,6 +109,15 @@ def test_without_emoji_no_emoji_font_is_embedded():
     pdf = html_to_pdf('<html lang="de"><title>T</title><p>Grüße</p>')
     assert "Noto-Color-Emoji" not in font_names(pdf)
     assert "Grüße" in pdf_text(pdf)
+
+
+def test_renders_in_several_threads_at_once_each_get_their_own_pdf():
+    pages = [f'<html lang="de"><title>Seite {n}</title><p>Text {n} äöü' for n in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pdfs = list(pool.map(html_to_pdf, pages))
+    for n, pdf in enumerate(pdfs):
+        assert pypdf.PdfReader(io.BytesIO(pdf)).metadata.title == f"Seite {n}"
+        assert f"Text {n} äöü" in pdf_text(pdf)
 
 
 def test_the_fetcher_serves_the_print_stylesheet_from_disk():
