@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import mimetypes
 import threading
-from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,7 +31,6 @@ class RefusedFetch(ValueError):
     """The PDF asked for a resource that is not one of the app's allowed static files."""
 
 
-@cache
 def stylesheet(name: str) -> str:
     """An allowed static file's text, for pages that inline it."""
     if name not in ALLOWED:
@@ -55,8 +53,8 @@ class StaticFetcher(URLFetcher):
             or parts.query
             or name not in ALLOWED
         ):
-            # The URL itself may come from a card: never logged, never in the message.
-            logger.warning("PDF render refused a %s resource", parts.scheme or "relative")
+            # Not even the scheme: the URL may come from a card and carry anything.
+            logger.warning("A PDF asked for a resource that is not an allowed static file")
             raise RefusedFetch("not one of the app's static files")
         path = STATIC_DIR / name
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
