@@ -144,8 +144,10 @@ def test_the_fetcher_serves_the_print_stylesheet_from_disk():
 def test_the_fetcher_refuses_anything_else_and_logs_no_url(url, caplog):
     with caplog.at_level(logging.WARNING), pytest.raises(RefusedFetch):
         StaticFetcher().fetch(url)
+    assert "not an allowed static file" in caplog.text
     assert url not in caplog.text
     assert "passwd" not in caplog.text
+    assert "127.0.0.1" not in caplog.text
 
 
 def test_a_page_asking_for_anything_else_is_not_rendered_and_the_server_sees_nothing(
