@@ -13,6 +13,7 @@ from boards.views import (
     timer,
 )
 from boards.views.synergies import urlpatterns as synergy_patterns
+from boards.views.transfer import urlpatterns as transfer_patterns
 from workshop import views
 from workshop.forms import LoginForm
 
@@ -142,6 +143,7 @@ facilitator_patterns = [
 
 # Synergies and conclusions of the plenary (issue 7): boards/views/synergies.py.
 facilitator_patterns += synergy_patterns
+facilitator_patterns += transfer_patterns  # template and import: boards/views/transfer.py
 
 urlpatterns = [
     path("", views.home, name="home"),
