@@ -51,8 +51,10 @@ def workshop_template(request: HttpRequest, workshop: Workshop) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def workshop_import(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "GET":
+        return render(request, "boards/import.html", {"form": ImportForm()})
+    form = ImportForm(request.POST, request.FILES)
+    if form.is_valid():
         try:
             new = import_workshop(form.cleaned_data["file"], user=request.user)  # type: ignore[arg-type]
         except ValidationError as error:
@@ -60,8 +62,7 @@ def workshop_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("“%(title)s” was imported.") % {"title": new.title})
             return redirect("workshop:console", new.pk)
-    status = 400 if form.errors else 200
-    return render(request, "boards/import.html", {"form": form}, status=status)
+    return render(request, "boards/import.html", {"form": form}, status=400)
 
 
 # Included under the facilitators' prefix /w/ (workshop/urls.py).
