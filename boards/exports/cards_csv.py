@@ -8,7 +8,7 @@ import csv
 import io
 
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _, pgettext
+from django.utils.translation import gettext as _, gettext_noop
 
 from boards.exports import ExportError, Format, Options, register
 from boards.models import Card, Color
@@ -52,7 +52,7 @@ def _headers() -> list[str]:
         _("Colour"),
         _("Text"),
         _("Dots"),
-        pgettext("when a card was written", "Time"),
+        _("Time"),
         _("Author"),
     ]
 
@@ -103,6 +103,8 @@ register(
         "csv",
         "text/csv; charset=utf-8",
         render,
-        description="All cards, one a row: group, cluster, kind, colour, text, dots, time, author.",
+        description=gettext_noop(
+            "All cards, one a row: group, cluster, kind, colour, text, dots, time, author."
+        ),
     )
 )

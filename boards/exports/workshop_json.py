@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from boards.exports import Format, Options, register
 from boards.exports.cards_csv import document_groups, named_authors
@@ -234,6 +235,6 @@ register(
         "json",
         "application/json",
         render,
-        description="The whole workshop, to archive it or to import it again.",
+        description=gettext_noop("The whole workshop, to archive it or to import it again."),
     )
 )
