@@ -39,6 +39,7 @@ from boards.permissions import Refused, require
 from workshop.models import BreakoutGroup, Participant, Phase, Workshop
 from workshop.permissions import Action, Actor as Asker, is_facilitator
 from workshop.services import workshop_create
+from workshop.text import clean_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -87,11 +88,24 @@ def parse_document(data: bytes | str | dict[str, Any]) -> Document:
             % {"version": version, "supported": VERSION},
             code="newer",
         )
+    data = _cleaned(data)
     error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
     if error is not None:
         raise _invalid(_("the entry at “%(where)s” is not as expected.") % {"where": _where(error)})
     _check(data)
     return data
+
+
+def _cleaned(value: Any, *, multiline: bool = False) -> Any:
+    """Every text as the forms would store it (no control characters, no bidi overrides):
+    a file is typed input too."""
+    if isinstance(value, str):
+        return clean_text(value, multiline=multiline)
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _cleaned(v, multiline=k == "description") for k, v in value.items()}
+    return value
 
 
 def _unique(names: list[str]) -> bool:
@@ -344,7 +358,9 @@ def _create(doc: Document, user: AbstractBaseUser) -> Workshop:
             groups[group.name] = group
             Board.objects.create(workshop=workshop, group=group)
         people = _people(workshop, doc, groups)
-        boards = {b.group.name if b.group else None: b for b in workshop.boards.all()}
+        boards = {
+            b.group.name if b.group else None: b for b in workshop.boards.select_related("group")
+        }
         refs: dict[str, Cluster | Card] = {}
         for board_spec in doc["boards"]:
             _board(boards[board_spec["group"]], board_spec, people, refs)

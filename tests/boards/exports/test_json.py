@@ -149,6 +149,17 @@ def test_the_payload_workshop_survives_the_round_trip(payload_workshop, facilita
     assert not Card.objects.filter(board__workshop=copy, text=SECRET).exists()
 
 
+def test_imported_texts_are_cleaned_like_typed_ones(seed_workshop, seed_user):
+    doc = json.loads(export(seed_workshop, "json"))
+    doc["boards"][0]["clusters"][0]["cards"][0]["text"] = "Nul\x00l und \u202eumgedreht"
+    doc["groups"][0]["question"] = "  Wie weiter?\n"
+    copy = import_workshop(doc, user=seed_user)
+    assert Card.objects.filter(board__workshop=copy, text="Null und umgedreht").exists()
+    assert copy.groups.first().question == "Wie weiter?"
+    doc["boards"][0]["clusters"][0]["cards"][0]["text"] = "\u200b\u200b"
+    assert "boards/0/clusters/0/cards/0/text" in _refused(doc, seed_user)
+
+
 def _refused(data, user) -> str:
     before = counts()
     with translation.override("en"), pytest.raises(ValidationError) as caught:
