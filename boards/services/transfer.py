@@ -44,6 +44,7 @@ from workshop.text import clean_text
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
+MAX_DOTS = 100_000  # each a row: a file cannot make the import write millions
 SCHEMA_FILE = settings.BASE_DIR / "docs" / f"export-schema-v{VERSION}.json"
 
 
@@ -69,7 +70,7 @@ def parse_document(data: bytes | str | dict[str, Any]) -> Document:
     if isinstance(data, bytes | str):
         try:
             data = json.loads(data)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise ValidationError(
                 _("This file is not a readable JSON file. Please choose a Stellwand JSON export."),
                 code="broken",
@@ -88,7 +89,10 @@ def parse_document(data: bytes | str | dict[str, Any]) -> Document:
             % {"version": version, "supported": VERSION},
             code="newer",
         )
-    data = _cleaned(data)
+    try:
+        data = _cleaned(data)
+    except RecursionError:
+        raise _invalid(_("it is nested far too deeply.")) from None
     error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
     if error is not None:
         raise _invalid(_("the entry at “%(where)s” is not as expected.") % {"where": _where(error)})
@@ -163,12 +167,9 @@ def _check(doc: Document) -> None:
     }
     if any(n > seats.get(group, 0) for group, n in named.items()) or seats[None] < 0:
         raise _invalid(_("the participants' numbers do not add up."))
-    dotted = any(
-        (cluster["dots"] or 0) + sum(card["dots"] or 0 for card in cluster["cards"])
-        for b in doc["boards"]
-        for cluster in b["clusters"]
-    ) or any(card["dots"] for b in doc["boards"] for card in b["cards"])
-    if dotted and not people["count"]:
+    if _dots(doc) > MAX_DOTS:
+        raise _invalid(_("it has more dots than a workshop can have."))
+    if _dots(doc) and not people["count"]:
         raise _invalid(_("it has dots but nobody who placed them."))
     try:
         for text in _times(doc):
@@ -177,6 +178,12 @@ def _check(doc: Document) -> None:
             datetime.date.fromisoformat(text)
     except ValueError:
         raise _invalid(_("a date or a time is not written as expected.")) from None
+
+
+def _dots(doc: Document) -> int:
+    """How many votes the import writes (a cluster's dots include its cards')."""
+    loose = sum(c["dots"] or 0 for b in doc["boards"] for c in b["cards"])
+    return loose + sum(k["dots"] or 0 for b in doc["boards"] for k in b["clusters"])
 
 
 def _times(doc: Document) -> list[str]:

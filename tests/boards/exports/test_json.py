@@ -172,6 +172,7 @@ def test_broken_json_is_refused_and_stores_nothing(seed_workshop, seed_user):
     data = export(seed_workshop, "json")
     assert "not a readable JSON file" in _refused(data[: len(data) // 2], seed_user)
     assert "not a readable JSON file" in _refused(b"\xff\xfe\x00", seed_user)
+    assert "not a readable JSON file" in _refused(b"[" * 100_000, seed_user)
 
 
 def test_a_file_from_a_newer_version_or_another_schema_is_refused(seed_workshop, seed_user):
@@ -195,6 +196,12 @@ def test_an_invalid_document_is_refused_with_where_and_stores_nothing(seed_works
     twice["groups"][1]["name"] = "MOBILITÄT"
     twice["boards"][1]["group"] = "MOBILITÄT"
     assert "two groups have the same name" in _refused(twice, seed_user)
+    greedy = json.loads(json.dumps(doc))
+    card = greedy["boards"][0]["clusters"][0]["cards"][0]
+    greedy["boards"][0]["cards"] = [
+        card | {"id": f"card-{n}", "dots": 10_000} for n in range(90, 101)
+    ]
+    assert "more dots than a workshop can have" in _refused(greedy, seed_user)
     bad_date = json.loads(json.dumps(doc))
     bad_date["conclusions"][0]["due"] = "2019-02-30"
     assert "conclusions/0/due" in _refused(bad_date, seed_user)
