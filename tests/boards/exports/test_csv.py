@@ -18,12 +18,14 @@ from workshop.models import Participant
 
 BOM = "\ufeff".encode()
 SECRET = "Geheimtipp von Lou: Seilbahn zum Bahnhof"
+TAKEN_DOWN = "Von der Moderation abgehängt: Beleidigung"
 NAMED, UNNAMED = "Kim Offen", "Lou Verborgen"
 
 
 def build_payload_workshop(workshop, facilitator):
     """A wall full of payloads (a group and a cluster named like formulas), a card by Kim (who
-    agreed to be named), one by Lou (who did not), and Lou's hidden card, never revealed."""
+    agreed to be named), one by Lou (who did not), one the facilitators hid, and Lou's card
+    written in hidden mode, never revealed."""
     group = BreakoutGroupFactory(workshop=workshop, name="@Verwaltung", question="=1+1")
     board = group.board
     for text in PAYLOADS:
@@ -38,6 +40,10 @@ def build_payload_workshop(workshop, facilitator):
     lou = Participant.objects.create(workshop=workshop, group=group, display_name=UNNAMED)
     services.card_create(board=board, text="Kims Karte", client_uuid=uuid.uuid4(), participant=kim)
     services.card_create(board=board, text="Lous Karte", client_uuid=uuid.uuid4(), participant=lou)
+    rude, _created = services.card_create(
+        board=board, text=TAKEN_DOWN, client_uuid=uuid.uuid4(), participant=lou
+    )
+    services.card_hide(card=rude, hidden=True, user=facilitator)
     services.board_configure(board=board, mode=Board.Mode.HIDDEN)
     secret, _created = services.card_create(
         board=board, text=SECRET, client_uuid=uuid.uuid4(), participant=lou
@@ -121,6 +127,7 @@ def test_payloads_come_out_as_plain_text_and_formulas_are_defused(payload_worksh
 def test_hidden_cards_and_people_who_did_not_agree_are_in_no_row(payload_workshop):
     data = export(payload_workshop, "csv").decode()
     assert SECRET not in data
+    assert TAKEN_DOWN not in data
     assert UNNAMED not in data
     by_text = {r[4]: r[7] for r in rows(payload_workshop)[1:]}
     assert by_text["Kims Karte"] == NAMED

@@ -19,7 +19,13 @@ from boards.models import Actor, Board, Card, Cluster, Conclusion, Link, Vote, V
 from boards.permissions import Refused
 from boards.services import transfer
 from boards.services.transfer import import_workshop, workshop_from_template
-from tests.boards.exports.test_csv import NAMED, SECRET, UNNAMED, build_payload_workshop
+from tests.boards.exports.test_csv import (
+    NAMED,
+    SECRET,
+    TAKEN_DOWN,
+    UNNAMED,
+    build_payload_workshop,
+)
 from tests.factories import UserFactory
 from workshop.models import BreakoutGroup, Participant, Phase, Workshop
 
@@ -120,6 +126,7 @@ def test_payloads_are_plain_strings_and_hidden_cards_and_unnamed_people_are_left
     assert '=HYPERLINK("http://127.0.0.1:9/";"klick")' in texts
     assert "Grüße aus Lübeck: Straße, Größe, ÄÖÜ äöü ß".encode() in data  # not \u-escaped
     assert SECRET.encode() not in data
+    assert TAKEN_DOWN.encode() not in data
     assert UNNAMED.encode() not in data
     assert doc["participants"] == {
         "count": 2,
