@@ -87,12 +87,13 @@ class _Refs:
 
     def __init__(self) -> None:
         self.ids: dict[tuple[str, int], str] = {}
+        self.counts: dict[str, int] = {}
 
     def __call__(self, kind: str, pk: int) -> str:
         key = (kind, pk)
         if key not in self.ids:
-            count = sum(1 for k, _pk in self.ids if k == kind)
-            self.ids[key] = f"{kind}-{count + 1}"
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+            self.ids[key] = f"{kind}-{self.counts[kind]}"
         return self.ids[key]
 
     def get(self, kind: str, pk: int) -> str | None:

@@ -130,6 +130,8 @@ def _check(doc: Document) -> None:
         raise _invalid(_("the current phase is not in the agenda."))
     ids: set[str] = set()
     for board in doc["boards"]:
+        if _wall_dots(board) and not _dots_shown(board["voting"]):
+            raise _invalid(_("a wall has dots without a voting round that shows them."))
         for cluster in board["clusters"]:
             ids.add(cluster["id"])
             ids.update(card["id"] for card in cluster["cards"])
@@ -180,10 +182,20 @@ def _check(doc: Document) -> None:
         raise _invalid(_("a date or a time is not written as expected.")) from None
 
 
+def _dots_shown(voting: Document | None) -> bool:
+    """As the plenary shows them: once the round is closed, or while its totals are shown."""
+    return voting is not None and (not voting["open"] or voting["show_totals"])
+
+
+def _wall_dots(board: Document) -> int:
+    """How many votes the import writes on a wall (a cluster's dots include its cards')."""
+    loose = sum(c["dots"] or 0 for c in board["cards"])
+    inside = sum(c["dots"] or 0 for k in board["clusters"] for c in k["cards"])
+    return loose + max(inside, sum(k["dots"] or 0 for k in board["clusters"]))
+
+
 def _dots(doc: Document) -> int:
-    """How many votes the import writes (a cluster's dots include its cards')."""
-    loose = sum(c["dots"] or 0 for b in doc["boards"] for c in b["cards"])
-    return loose + sum(k["dots"] or 0 for b in doc["boards"] for k in b["clusters"])
+    return sum(_wall_dots(board) for board in doc["boards"])
 
 
 def _times(doc: Document) -> list[str]:
@@ -424,7 +436,7 @@ def _as_template(doc: Document) -> Document:
 
 
 def workshop_from_template(workshop: Workshop, *, user: AbstractBaseUser) -> Workshop:
-    """ "Use as template": a new workshop with the same agenda, groups, questions, actors and
+    """Use as template: a new workshop with the same agenda, groups, questions, actors and
     settings, without cards or people; `user` (a facilitator of `workshop`) runs it."""
     if not is_facilitator(user, workshop):
         raise Refused(_("Only the workshop's facilitators can use it as a template."))

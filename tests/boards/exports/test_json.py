@@ -209,6 +209,9 @@ def test_an_invalid_document_is_refused_with_where_and_stores_nothing(seed_works
         card | {"id": f"card-{n}", "dots": 10_000} for n in range(90, 101)
     ]
     assert "more dots than a workshop can have" in _refused(greedy, seed_user)
+    unseen = json.loads(json.dumps(doc))
+    unseen["boards"][0]["voting"] = None
+    assert "dots without a voting round" in _refused(unseen, seed_user)
     bad_date = json.loads(json.dumps(doc))
     bad_date["conclusions"][0]["due"] = "2019-02-30"
     assert "conclusions/0/due" in _refused(bad_date, seed_user)
