@@ -296,6 +296,9 @@ ROUTES: dict[str, Spec] = {
     "workshop:conclusion-move": spec(
         "POST", index=INT("0", "1", "5"), version=VERSION, direction=CHOICE("up", "down")
     ),
+    # Use as template and import (boards/views/transfer.py).
+    "workshop:template": spec("POST"),
+    "workshop:import": spec("GET", "POST", file=TEXT),
     "workshop:actor-create": spec("POST", name=TEXT),
     "workshop:actor-rename": spec("POST", name=TEXT),
     "workshop:actor-delete": spec("POST"),

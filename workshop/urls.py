@@ -18,6 +18,7 @@ from boards.views.results import (
     urlpatterns as results_patterns,
 )
 from boards.views.synergies import urlpatterns as synergy_patterns
+from boards.views.transfer import urlpatterns as transfer_patterns
 from workshop import views
 from workshop.forms import LoginForm
 
@@ -155,6 +156,7 @@ facilitator_patterns = [
 facilitator_patterns += synergy_patterns
 # The results: export page, summary editor, downloads (issue 8): boards/views/results.py.
 facilitator_patterns += results_patterns
+facilitator_patterns += transfer_patterns  # template and import: boards/views/transfer.py
 
 urlpatterns = [
     path("", views.home, name="home"),

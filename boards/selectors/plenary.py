@@ -127,7 +127,18 @@ def plenary_groups(boards: list[Board], audience: Audience) -> list[PlenaryGroup
         Card.objects.on_wall()
         .filter(board__in=ids)
         .order_by("position", "created_at", "pk")
-        .only("pk", "board_id", "cluster_id", "text", "color", "kind", "position", "version")
+        .only(
+            "pk",
+            "board_id",
+            "cluster_id",
+            "text",
+            "color",
+            "kind",
+            "position",
+            "version",
+            "created_at",
+            "author_id",
+        )
     )
     latest: dict[int, VotingRound] = {}
     for voting in VotingRound.objects.filter(board__in=ids):  # newest first
