@@ -222,5 +222,9 @@ LOGGING = {
         "channels_redis.pubsub": {"filters": ["quiet_layer"]},
         "channels_redis.core": {"filters": ["quiet_layer"]},
         "django.channels.server": {"level": "WARNING"},
+        # WeasyPrint tells every step of a render at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

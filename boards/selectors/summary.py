@@ -225,10 +225,9 @@ def _conclusions_draft(synergies: Synergies) -> str:
             ]
             for step in steps
         ]
-        parts.append(
-            f"### {_('Next steps')}\n"
-            + markup.table([_("What"), _("Who"), _("Actors involved"), _("By when")], rows)
-        )
+        heading = _("Next steps")
+        table = markup.table([_("What"), _("Who"), _("Actors involved"), _("By when")], rows)
+        parts.append(f"### {markup.escape(heading)}\n{table}")
     return "\n\n".join(parts)
 
 

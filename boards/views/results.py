@@ -20,12 +20,14 @@ from django.db import close_old_connections
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from boards import exports
 from boards.exports import ExportError, Options
+from boards.exports.wall_picture import file_type
 from boards.models import Summary
 from boards.permissions import Refused, can
 from boards.selectors.plenary import group_boards, plenary
@@ -312,14 +314,16 @@ class Renderer:
 renderer = Renderer()
 
 
-def _render(workshop: Workshop, key: str, options: Options) -> bytes:
-    """In a worker thread, with its own database connection (closed when done)."""
-    if not renderer.threads:
-        return exports.export(workshop, key, options)
-    try:
-        return exports.export(workshop, key, options)
-    finally:
-        close_old_connections()
+def _render(workshop: Workshop, key: str, options: Options, language: str) -> bytes:
+    """In a worker thread, with its own database connection (closed when done); messages in
+    the asker's language."""
+    with translation.override(language):
+        if not renderer.threads:
+            return exports.export(workshop, key, options)
+        try:
+            return exports.export(workshop, key, options)
+        finally:
+            close_old_connections()
 
 
 async def export_download(request: HttpRequest, workshop_id: int, key: str) -> HttpResponse:
@@ -329,20 +333,20 @@ async def export_download(request: HttpRequest, workshop_id: int, key: str) -> H
         return HttpResponseBadRequest(str(error))
     try:
         render_ = sync_to_async(_render, thread_sensitive=not renderer.threads)
-        content = await render_(workshop, key, options)
+        content = await render_(workshop, key, options, translation.get_language())
     except ExportError as error:
         return HttpResponseBadRequest(error.message, content_type="text/plain; charset=utf-8")
     fmt = exports.FORMATS[key]
-    response = HttpResponse(content, content_type=fmt.content_type)
+    extension, content_type = fmt.extension, fmt.content_type
+    if key in ("svg", "png"):
+        extension, content_type = file_type(fmt, options)  # all walls: a ZIP
+    response = HttpResponse(content, content_type=content_type)
     suffix = ""
     if options.board_id is not None:
         suffix = f"-{options.board_id}"
     elif options.extra.get("size") == "handout":
         suffix = "-handout"
     inline = request.GET.get("inline") == "1" and key in ("html", "pdf")
-    extension = fmt.extension
-    if key in ("svg", "png") and options.board_id is None:
-        extension = "zip"
     name = exports.filename(workshop, fmt, suffix).rsplit(".", 1)[0] + f".{extension}"
     response["Content-Disposition"] = content_disposition_header(not inline, name)
     response["Cache-Control"] = "no-store"
