@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _, ngettext
 
@@ -233,11 +233,7 @@ def _conclusions_draft(synergies: Synergies) -> str:
 
 def _people_draft(workshop: Workshop, groups: list[PlenaryGroup]) -> str:
     people = Participant.objects.filter(workshop=workshop)
-    counts = people.aggregate(
-        total=Count("pk"),
-        writers=Count("pk", filter=Q(cards__isnull=False), distinct=True),
-    )
-    total = counts["total"]
+    total = people.count()
     if not total:
         return _("Nobody joined on a phone.")
     by_group = dict(

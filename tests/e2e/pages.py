@@ -572,3 +572,63 @@ def synergies(scene: Scene) -> Page:
     page.goto(f"/w/{scene.workshop.pk}/synergies/")
     page.locator(".synergy-conclusions--edit details > summary").first.click()
     return page
+
+
+# ---------------------------------------------------------------- the results
+
+
+def _results(scene: Scene) -> Workshop:
+    """The workshop as it ran: people, clusters, dots, links, conclusions (boards/seed.py)."""
+    from boards.seed import seed_results
+
+    seed_results(scene.workshop, scene.facilitator)
+    return scene.workshop
+
+
+@page_type("results")
+def results(scene: Scene) -> Page:
+    """The export page: every export in one click."""
+    workshop = _results(scene)
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{workshop.pk}/results/")
+    return page
+
+
+@page_type("summary-editor")
+def summary_editor(scene: Scene) -> Page:
+    """The summary editor with one section edited and then overtaken by the boards."""
+    from boards.services.summary import section_include, section_save
+
+    workshop = _results(scene)
+    me = Actor.facilitator(scene.facilitator)
+    group = workshop.groups.get(name="Mobilität")
+    section_save(me, workshop, f"group-{group.pk}", title="Mobilität", body="Eigene Fassung.")
+    section_include(me, workshop, "agenda", included=False)
+    card_create(
+        board=group.board, text="Nachtbus am Wochenende", client_uuid=uuid.uuid4(), user=me.user
+    )
+    page = scene.facilitator_laptop()
+    page.goto(f"/w/{workshop.pk}/summary/")
+    expect(page.locator(".summary-section .notice").first).to_be_visible()
+    return page
+
+
+@page_type("results-public")
+def results_public(scene: Scene) -> Page:
+    """What a participant's phone shows after the workshop, where the results are open."""
+    from workshop.services import results_public_set
+
+    workshop = _results(scene)
+    phone = scene.join("Kim")
+    workshop_close(workshop=workshop)
+    results_public_set(workshop=workshop, public=True)
+    phone.goto(f"/r/{workshop.pk}/")
+    expect(phone.locator("#plenary")).to_be_visible()
+    return phone
+
+
+@page_type("import")
+def import_page(scene: Scene) -> Page:
+    page = scene.facilitator_laptop()
+    page.goto("/w/import/")
+    return page

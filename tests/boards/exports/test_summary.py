@@ -23,6 +23,7 @@ def test_the_seed_workshop_is_drafted_with_its_groups_clusters_by_dots_links_and
         assert expected in text
     # Ranked by dots: in Einzelhandel, "Erreichbare Innenstadt" (6) before "Beratung" (5).
     assert text.index("Erreichbare Innenstadt (6") < text.index("Beratung und Erlebnis (5")
+    assert "6 people took part" in text or "6 Personen nahmen" in text
     # Only those who agreed are named.
     assert "Cem" in text
     assert "Emil" not in text
