@@ -204,6 +204,8 @@ if not DEBUG:
 STELLWAND_CARD_MAX_LENGTH = int(os.environ.get("STELLWAND_CARD_MAX_LENGTH", "140"))
 STELLWAND_HEARTBEAT_SECONDS = float(os.environ.get("STELLWAND_HEARTBEAT_SECONDS", "25"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+# A workshop's JSON to import ("Import a workshop"): far above any workshop's export.
+STELLWAND_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -196,7 +196,8 @@ def organiser_add(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(name)s now organises: sees the results and exports them.") % {"name": user},
+                _("%(name)s is now an organiser: they can see, edit and export the results.")
+                % {"name": user},
             )
     return redirect("workshop:settings", workshop_id=workshop.pk)
 

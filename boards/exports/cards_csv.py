@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _, gettext_noop
 from boards.exports import ExportError, Format, Options, register
 from boards.models import Card, Color
 from boards.selectors.plenary import PlenaryGroup, group_boards, plenary_groups
-from boards.selectors.summary import summary_settings
+from boards.selectors.summary import named_people, summary_settings
 from workshop.live import Audience
-from workshop.models import Participant, Workshop
+from workshop.models import Workshop
 
 # What a spreadsheet reads as the start of a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -27,11 +27,7 @@ def safe_cell(value: str) -> str:
 
 def named_authors(workshop: Workshop) -> dict[int, str]:
     """The display names of the participants who agreed to be named, by participant id."""
-    # As the summary names them: everyone who ever joined and agreed.
-    rows = Participant.objects.filter(workshop=workshop, named_in_summary=True).exclude(
-        display_name=""
-    )
-    return dict(rows.values_list("pk", "display_name"))
+    return dict(named_people(workshop).values_list("pk", "display_name"))
 
 
 def document_groups(workshop: Workshop, board_id: int | None = None) -> list[PlenaryGroup]:

@@ -41,7 +41,8 @@ def escape(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    return _UNESCAPE.sub(r"\1", text)
+    """Literal text from markup, its whitespace made single spaces (as `escape` leaves it)."""
+    return " ".join(_UNESCAPE.sub(r"\1", text).split())
 
 
 @dataclass
@@ -140,6 +141,10 @@ def parse(text: str) -> list[Block]:
                 while n < len(lines) and lines[n].lstrip().startswith("|"):
                     n += 1
                 rows = [line for line in lines[:n] if not _RULE.match(line.strip())]
+                if not rows:  # only divider lines: text, not a table
+                    blocks.append(Paragraph(unescape(" ".join(s.strip() for s in lines[:n]))))
+                    lines = lines[n:]
+                    continue
                 header, *body = [_cells(r) for r in rows]
                 width = len(header)
                 body = [(r + [""] * width)[:width] for r in body]

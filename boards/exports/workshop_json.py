@@ -20,7 +20,7 @@ from boards.exports import Format, Options, register
 from boards.exports.cards_csv import document_groups, named_authors
 from boards.models import Board, Card, VotingRound
 from boards.selectors.plenary import PlenaryGroup
-from boards.selectors.summary import summary_settings
+from boards.selectors.summary import named_people, summary_settings
 from boards.selectors.synergies import synergies_for
 from workshop.live import Audience
 from workshop.models import Participant, Workshop
@@ -45,7 +45,6 @@ def _workshop(workshop: Workshop) -> Document:
         "date": _date(workshop.date),
         "place": workshop.place,
         "description": workshop.description,
-        "join_code": workshop.join_code,
         "language": summary_settings(workshop).language,
         "assignment": workshop.assignment,
         "max_group_size": workshop.max_group_size,
@@ -159,9 +158,10 @@ def _participants(workshop: Workshop) -> tuple[dict[int | None, int], list[Docum
     present = Participant.objects.filter(workshop=workshop).select_related("group")
     counts: dict[int | None, int] = {}
     named = []
+    may_name = set(named_people(workshop).values_list("pk", flat=True))
     for person in present.order_by("joined_at", "pk"):
         counts[person.group_id] = counts.get(person.group_id, 0) + 1
-        if person.named_in_summary and person.display_name:
+        if person.pk in may_name:
             group = person.group.name if person.group else None
             named.append({"name": person.display_name, "group": group})
     return counts, named

@@ -36,11 +36,19 @@ INTRO, AGENDA, LINKS, CONCLUSIONS, PEOPLE, CLOSING = (
 )
 GROUP_PREFIX = "group-"
 PLENARY_WALL = "plenary-wall"
-RANKED_CARDS = 5  # cards named under each cluster in its group's section
 
 
-def _digest(title: str, body: str) -> str:
-    return hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()
+def _digest(language: str, title: str, body: str) -> str:
+    """What an edit remembers of the draft it was made from: its language and a hash."""
+    return f"{language}:" + hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()[:40]
+
+
+def _stale(stored: str, language: str, title: str, body: str) -> bool:
+    """The boards changed the draft since the edit (in the same language: a draft in another
+    language is no news about the boards)."""
+    if not stored.startswith(f"{language}:"):
+        return False
+    return stored != _digest(language, title, body)
 
 
 @dataclass
@@ -53,6 +61,7 @@ class Section:
     included: bool = True
     edited: bool = False
     stale: bool = False  # edited, and the boards changed the draft since
+    digest: str = ""  # of the draft as shown: an edit posts it back
 
     @property
     def blocks(self) -> list[markup.Block]:
@@ -97,6 +106,14 @@ class SummaryDocument:
         return " · ".join(parts)
 
 
+def named_people(workshop: Workshop):
+    """Who may be named in anything exported: agreed, with a name, not removed. The summary,
+    the cards' CSV and the workshop's JSON all ask this."""
+    return Participant.objects.filter(
+        workshop=workshop, named_in_summary=True, removed_at=None
+    ).exclude(display_name="")
+
+
 def summary_settings(workshop: Workshop) -> Summary:
     summary, _created = Summary.objects.get_or_create(workshop=workshop)
     return summary
@@ -129,10 +146,10 @@ def _top_sentence(group: PlenaryGroup) -> str:
         listed = _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
     values = {"group": markup.escape(_quoted(group.name) if group.name else ""), "top": listed}
     if not group.name:
-        return _("The plenary saw above all %(top)s.") % values
+        return _("The plenary focused above all on %(top)s.") % values
     if group.voted:
-        return _("The group %(group)s saw above all %(top)s.") % values
-    return _("The group %(group)s gathered its cards above all under %(top)s.") % values
+        return _("In the group %(group)s, most dots went to %(top)s.") % values
+    return _("The group %(group)s gathered most of its cards under %(top)s.") % values
 
 
 def _group_draft(group: PlenaryGroup) -> str:
@@ -255,12 +272,7 @@ def _people_draft(workshop: Workshop, groups: list[PlenaryGroup]) -> str:
     ]
     if listed:
         parts[0] += " " + _("By group: %(groups)s.") % {"groups": markup.escape(", ".join(listed))}
-    names = sorted(
-        people.filter(named_in_summary=True)
-        .exclude(display_name="")
-        .values_list("display_name", flat=True),
-        key=str.casefold,
-    )
+    names = sorted(named_people(workshop).values_list("display_name", flat=True), key=str.casefold)
     if names:
         parts.append(
             _("Named with their consent: %(names)s.") % {"names": markup.escape(", ".join(names))}
@@ -277,9 +289,9 @@ def _intro_draft(workshop: Workshop, date: str) -> str:
         "place": markup.escape(workshop.place),
     }
     if date and workshop.place:
-        return _("On %(date)s the workshop %(title)s met in %(place)s.") % values
+        return _("The workshop %(title)s took place on %(date)s (%(place)s).") % values
     if date:
-        return _("On %(date)s the workshop %(title)s met.") % values
+        return _("The workshop %(title)s took place on %(date)s.") % values
     return _("This is the summary of the workshop %(title)s.") % values
 
 
@@ -321,25 +333,29 @@ def summary_document(workshop: Workshop, language: str | None = None) -> Summary
         facilitators = [
             _user_name(u) for u in user_model.objects.filter(facilitated_workshops=workshop)
         ]
-    default_place = {key: n for n, (key, _t, _b) in enumerate(drafted)}
     sections = []
     for key, title, draft in drafted:
         row = stored.get(key)
-        section = Section(key, title, draft, title, draft)
+        section = Section(key, title, draft, title, draft, digest=_digest(language, title, draft))
         if row is not None:
             section.included = row.included
             if row.edited:
                 section.title, section.body, section.edited = row.title or title, row.body, True
-                section.stale = row.draft_digest != _digest(title, draft)
+                section.stale = _stale(row.draft_digest, language, title, draft)
         sections.append(section)
 
-    def place(section: Section) -> tuple[int, int]:
-        row = stored.get(section.key)
-        # Unplaced sections (a group added later) keep their place among the drafts.
-        return (row.position, 0) if row is not None else (default_place[section.key], 1)
-
     if stored:
-        sections.sort(key=place)
+        # Unplaced sections (a group added later, the plenary's wall) follow the drafted
+        # section before them that has a place; at the start if none has.
+        keys, last = {}, -1
+        for n, section in enumerate(sections):
+            row = stored.get(section.key)
+            if row is not None:
+                last = row.position
+                keys[section.key] = (row.position, 0, n)
+            else:
+                keys[section.key] = (last, 1, n)
+        sections.sort(key=lambda s: keys[s.key])
     return SummaryDocument(
         workshop=workshop,
         language=language,
@@ -352,6 +368,6 @@ def summary_document(workshop: Workshop, language: str | None = None) -> Summary
     )
 
 
-def draft_digest(section: Section) -> str:
-    """What an edit remembers of the draft it was made from."""
-    return _digest(section.draft_title, section.draft)
+def draft_digest(section: Section, language: str) -> str:
+    """What an edit remembers of the draft it was made from (the editor sends it back)."""
+    return _digest(language, section.draft_title, section.draft)

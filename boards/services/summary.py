@@ -7,6 +7,8 @@ that the editor can offer the new draft (`Section.stale`).
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,16 +20,22 @@ from workshop.models import Workshop
 from workshop.permissions import Action, Actor
 from workshop.text import clean_text
 
-MAX_BODY = 50_000
+# A section's text: what fits the request size limit even in umlauts (six bytes each, encoded).
+MAX_BODY = 8_000
 MAX_TITLE = 200
+_DIGEST = re.compile(r"(de|en):[0-9a-f]{40}")
 
 
 def _section(workshop: Workshop, key: str) -> tuple[Summary, Section, list[Section]]:
+    """The summary row locked (two first edits at once create each row once), the section
+    and every section in order."""
+    summary_settings(workshop)
+    summary = Summary.objects.select_for_update().get(workshop=workshop)
     document = summary_document(workshop)
     found = next((s for s in document.sections if s.key == key), None)
     if found is None:
         raise ValidationError(_("This section is no longer in the summary."))
-    return summary_settings(workshop), found, document.sections
+    return summary, found, document.sections
 
 
 def _store_order(summary: Summary, sections: list[Section]) -> dict[str, SummarySection]:
@@ -55,8 +63,11 @@ def _body(body: str) -> str:
     return body.strip()
 
 
-def section_save(actor: Actor, workshop: Workshop, key: str, *, title: str, body: str) -> None:
-    """Keep the organiser's wording of one section (its heading and text)."""
+def section_save(
+    actor: Actor, workshop: Workshop, key: str, *, title: str, body: str, seen: str = ""
+) -> None:
+    """Keep the organiser's wording of one section (its heading and text). `seen` is the
+    digest of the draft the editor showed: a board change while they typed stays news."""
     require(actor, Action.EDIT_SUMMARY, workshop=workshop)
     title = clean_text(title)[:MAX_TITLE]
     body = _body(body)
@@ -68,7 +79,9 @@ def section_save(actor: Actor, workshop: Workshop, key: str, *, title: str, body
             row.edited, row.title, row.body = False, "", ""  # back to the draft
         else:
             row.edited, row.title, row.body = True, title or section.draft_title, body
-            row.draft_digest = draft_digest(section)
+            row.draft_digest = (
+                seen if _DIGEST.fullmatch(seen) else draft_digest(section, summary.language)
+            )
         row.save()
 
 

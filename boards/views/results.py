@@ -84,14 +84,14 @@ def _downloads(workshop: Workshop, rows, language: str) -> list[Download]:
     return out
 
 
-def _walls(workshop: Workshop) -> list[dict[str, object]]:
+def _walls(workshop: Workshop, language: str) -> list[dict[str, object]]:
     exports.export_formats()
     boards, own = group_boards(workshop)
     out = []
     for board in [*boards, *([own] if own else [])]:
         name = board.group.name if board.group else _("The plenary's wall")
         links = [
-            Download(key, key.upper(), "", _url(workshop, key, board=board.pk), True)
+            Download(key, key.upper(), "", _url(workshop, key, board=board.pk, lang=language), True)
             for key in ("svg", "png")
             if key in exports.FORMATS
         ]
@@ -130,7 +130,7 @@ def results_page(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         "is_facilitator": request.actor.is_facilitator,
         "documents": _downloads(workshop, DOCUMENTS, language),
         "data": _downloads(workshop, DATA, language),
-        "walls": _walls(workshop),
+        "walls": _walls(workshop, language),
         "room": room,
         "languages": Summary.Language.choices,
         "template_url": _optional_url("workshop:template", workshop.pk),
@@ -153,6 +153,7 @@ def _optional_url(name: str, *args: object) -> str:
 class SectionForm(forms.Form):
     title = forms.CharField(max_length=services.MAX_TITLE, required=False)
     body = forms.CharField(max_length=services.MAX_BODY, required=False, strip=False)
+    seen = forms.CharField(max_length=64, required=False)
 
 
 @results_action(Action.EDIT_SUMMARY)
@@ -165,6 +166,7 @@ def summary_editor(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         "export_pdf": _url(workshop, "pdf") if "pdf" in exports.FORMATS else "",
         "export_docx": _url(workshop, "docx") if "docx" in exports.FORMATS else "",
         "export_md": _url(workshop, "md"),
+        "max_body": services.MAX_BODY,
     }
     return render(request, "boards/summary.html", context)
 
@@ -189,7 +191,9 @@ def _edit(request: HttpRequest, workshop: Workshop, key: str, change) -> HttpRes
 def section_save(request: HttpRequest, workshop: Workshop, key: str) -> HttpResponse:
     form = SectionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The text is too long."))
+        messages.error(
+            request, _("The text is too long: at most %(n)d characters.") % {"n": services.MAX_BODY}
+        )
         return _back(workshop, key)
     data = form.cleaned_data
     messages.success(request, _("Saved. The exports use your wording."))
@@ -198,7 +202,7 @@ def section_save(request: HttpRequest, workshop: Workshop, key: str) -> HttpResp
         workshop,
         key,
         lambda: services.section_save(
-            request.actor, workshop, key, title=data["title"], body=data["body"]
+            request.actor, workshop, key, title=data["title"], body=data["body"], seen=data["seen"]
         ),
     )
 
@@ -349,6 +353,12 @@ async def export_download(request: HttpRequest, workshop_id: int, key: str) -> H
     inline = request.GET.get("inline") == "1" and key in ("html", "pdf")
     name = exports.filename(workshop, fmt, suffix).rsplit(".", 1)[0] + f".{extension}"
     response["Content-Disposition"] = content_disposition_header(not inline, name)
+    if inline and key == "html":
+        # The print page carries its stylesheet inline, and no script at all.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        )
     response["Cache-Control"] = "no-store"
     return response
 

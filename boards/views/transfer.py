@@ -7,6 +7,7 @@ cannot be imported is shown again on the form with the reason (400); nothing is 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from boards.services.transfer import import_workshop, workshop_from_template
 from workshop.decorators import facilitator_required
 from workshop.models import Workshop
 
-MAX_FILE_SIZE = 20 * 1024 * 1024  # far above any workshop's export
+MAX_FILE_SIZE = settings.STELLWAND_UPLOAD_MAX_BYTES
 
 
 class ImportForm(forms.Form):

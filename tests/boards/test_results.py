@@ -207,3 +207,62 @@ def test_hidden_cards_never_revealed_are_in_no_section(workshop, board_a, joined
     add(board_a, "Geheime Idee", participant=kim)
     text = "\n".join(s.body for s in summary_document(workshop).sections)
     assert "Geheime Idee" not in text
+
+
+def test_a_removed_participant_is_named_nowhere(organiser_client, workshop, group_a, joined_client):
+    from boards.exports import export
+    from workshop import services as workshop_services
+
+    _phone, kim = joined_client(group_a, "Kim")
+    workshop_services.consent_set(participant=kim, named=True)
+    add(group_a.board, "Mehr Radwege", participant=kim)
+    assert "Kim" in export(workshop, "md").decode()
+    workshop_services.participant_remove(participant=kim)
+    for key in ("md", "csv", "json"):
+        assert "Kim" not in export(workshop, key).decode("utf-8-sig"), key
+
+
+def test_a_group_added_after_the_order_was_set_comes_after_the_groups(
+    organiser_client, facilitator, workshop, group_a
+):
+    from boards.services import group_create
+
+    move = reverse("workshop:section-move", args=[workshop.pk, f"group-{group_a.pk}"])
+    organiser_client.post(move, {"direction": "up"})  # the order is stored now
+    group = group_create(workshop=workshop, name="Verwaltung", question="")
+    keys = [s.key for s in summary_document(workshop).sections]
+    assert keys.index(f"group-{group.pk}") == keys.index(f"group-{group_a.pk}") + 1
+
+
+def test_another_language_is_no_news_about_the_boards(organiser_client, workshop, board_a):
+    key = f"group-{board_a.group.pk}"
+    save = reverse("workshop:section-save", args=[workshop.pk, key])
+    organiser_client.post(save, {"title": "Mobilität", "body": "Unsere Fassung."})
+    language = reverse("workshop:summary-language", args=[workshop.pk])
+    organiser_client.post(language, {"language": "en"})
+    section = next(s for s in summary_document(workshop).sections if s.key == key)
+    assert section.edited
+    assert not section.stale
+
+
+def test_a_board_change_while_the_organiser_types_stays_news(organiser_client, workshop, board_a):
+    key = f"group-{board_a.group.pk}"
+    shown = next(s for s in summary_document(workshop).sections if s.key == key)
+    add(board_a, "Kam dazu, während getippt wurde")
+    save = reverse("workshop:section-save", args=[workshop.pk, key])
+    organiser_client.post(save, {"title": "Mobilität", "body": "Fassung", "seen": shown.digest})
+    section = next(s for s in summary_document(workshop).sections if s.key == key)
+    assert section.stale
+
+
+def test_the_print_page_opens_in_the_browser_with_its_own_styles_and_no_script(
+    organiser_client, workshop
+):
+    page = organiser_client.get(
+        reverse("workshop:export", args=[workshop.pk, "html"]) + "?inline=1"
+    )
+    assert page["Content-Disposition"].startswith("inline")
+    policy = page["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy
+    assert "script-src" not in policy
+    assert "default-src 'none'" in policy

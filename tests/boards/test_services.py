@@ -341,15 +341,21 @@ def test_demo_is_idempotent(db):
     first = counts()
     call_command("demo", stdout=_Sink())
     assert counts() == first
-    workshop = Workshop.objects.get()
-    assert workshop.title == demo.DEMO_TITLE
+    workshop = Workshop.objects.get(title=demo.DEMO_TITLE)
     assert workshop.join_code == demo.DEMO_CODE
     assert workshop.facilitators.get().username == demo.DEMO_USER
     assert [g.name for g in workshop.groups.all()] == ["Mobilität", "Einzelhandel"]
     for board in workshop.boards.of_groups():
         texts = list(board.cards.values_list("text", flat=True))
         assert texts == demo.CARDS[board.group.name]
-    assert first[3] == 8
+    assert Card.objects.filter(board__workshop=workshop).count() == 8
+    # Beside it, the same workshop as it ran: closed, with clusters, links and conclusions.
+    finished = Workshop.objects.get(title=demo.DEMO_RESULTS_TITLE)
+    assert finished.is_closed
+    assert finished.results_public
+    assert finished.links.count() == 3
+    assert finished.conclusions.count() == 3
+    assert first[0] == 2
 
 
 def test_demo_facilitator_can_log_in(db):

@@ -17,6 +17,8 @@ DEMO_USER = "moderation"
 DEMO_PASSWORD = "stellwand-demo"  # noqa: S105 - printed by `make run`, for a local demo only
 DEMO_TITLE = "In Silos oder innovativ? Kommunale Digitalprojekte im Co-Creation-Format"
 DEMO_CODE = "WERK8K"
+# A second demo: the same workshop as it ran, closed, to try the results and the exports on.
+DEMO_RESULTS_TITLE = "Werkstatt 8 im Rückblick: In Silos oder innovativ?"
 
 GROUPS = [
     GroupSpec("Mobilität", "Wie wird der ÖPNV attraktiver für Bürger:innen?"),
@@ -92,4 +94,28 @@ class Command(BaseCommand):
             from boards.seed import seed_results
 
             seed_results(workshop, user)
+        finished = self._finished(user)
+        self.stdout.write(f"results_workshop_id={finished.pk}")
         self.stdout.write(f"workshop_id={workshop.pk} join_code={workshop.join_code}")
+
+    def _finished(self, user) -> Workshop:
+        """The seed workshop as it ran (boards/seed.py), closed, its results open to the
+        participants (idempotent)."""
+        from boards.seed import seed_results
+        from workshop.services import results_public_set, workshop_close
+
+        finished = Workshop.objects.filter(title=DEMO_RESULTS_TITLE, facilitators=user).first()
+        if finished is not None:
+            return finished
+        finished = workshop_create_with_groups(
+            user=user,
+            groups=GROUPS,
+            title=DEMO_RESULTS_TITLE,
+            subtitle="Werkstatt 8 · Innovatives Management",
+            date=datetime.date(2019, 10, 30),
+            place="Werkstattraum 8",
+        )
+        seed_results(finished, user)
+        workshop_close(workshop=finished)
+        results_public_set(workshop=finished, public=True)
+        return finished

@@ -80,7 +80,9 @@ def test_the_document_language_is_the_default_of_its_text(seed_workshop):
 def test_payloads_and_control_characters_come_out_as_plain_text(seed_workshop):
     plant_payloads(seed_workshop)
     card = Card.objects.filter(board__workshop=seed_workshop, cluster__isnull=False).last()
-    Card.objects.filter(pk=card.pk).update(text="Bell\x07 and\x00 form\x0cfeed \ufffe end")
+    Card.objects.filter(pk=card.pk).update(
+        text="Bell\x07 and\x01 form\x0cfeed \ufffe end"
+    )  # no NUL: PostgreSQL stores none
     data = export(seed_workshop, "docx")
     doc = read(data)
 
