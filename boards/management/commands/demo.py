@@ -17,6 +17,10 @@ DEMO_USER = "moderation"
 DEMO_PASSWORD = "stellwand-demo"  # noqa: S105 - printed by `make run`, for a local demo only
 DEMO_TITLE = "In Silos oder innovativ? Kommunale Digitalprojekte im Co-Creation-Format"
 DEMO_CODE = "WERK8K"
+DESCRIPTION = (
+    "Impulsvortrag zur digitalen Transformation der Hansestadt Lübeck, "
+    "danach Gruppenarbeit an Metaplanwänden."
+)
 # A second demo: the same workshop as it ran, closed, to try the results and the exports on.
 DEMO_RESULTS_TITLE = "Werkstatt 8 im Rückblick: In Silos oder innovativ?"
 
@@ -74,10 +78,7 @@ class Command(BaseCommand):
                 subtitle="Werkstatt 8 · Innovatives Management",
                 date=datetime.date(2019, 10, 30),
                 place="Werkstattraum 8",
-                description=(
-                    "Impulsvortrag zur digitalen Transformation der Hansestadt Lübeck, "
-                    "danach Gruppenarbeit an Metaplanwänden."
-                ),
+                description=DESCRIPTION,
             )
             if not Workshop.objects.filter(join_code=DEMO_CODE).exists():
                 workshop.join_code = DEMO_CODE
@@ -114,6 +115,7 @@ class Command(BaseCommand):
             subtitle="Werkstatt 8 · Innovatives Management",
             date=datetime.date(2019, 10, 30),
             place="Werkstattraum 8",
+            description=DESCRIPTION,
         )
         seed_results(finished, user)
         workshop_close(workshop=finished)
