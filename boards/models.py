@@ -433,3 +433,21 @@ class SummarySection(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DismissedSuggestion(models.Model):
+    """A suggested parallel the facilitators dismissed: it does not come back."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="dismissed_suggestions"
+    )
+    key = models.CharField(max_length=80)  # "card-12:cluster-3", ends sorted
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "key"], name="dismissed_suggestion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -59,7 +59,8 @@ def spotlight_changed(workshop_id: int) -> None:
 
 def board_changed(board_id: int, audiences: tuple[Audience, ...] = tuple(Audience)) -> None:
     """After commit, the plenary screens follow a change on a group's board (its section
-    only), and the spotlight follows when its thing is on that board."""
+    only), and the spotlight follows when its thing is on that board; the facilitators'
+    suggested parallels follow too."""
 
     def render() -> dict[str, str]:
         board = Board.objects.select_related("group", "workshop").get(pk=board_id)
@@ -86,3 +87,34 @@ def board_changed(board_id: int, audiences: tuple[Audience, ...] = tuple(Audienc
         return out
 
     live.send_html_on_commit(render)
+    # What participants see changed, so may the suggestions: after the section, coalesced.
+    if Audience.PARTICIPANTS in audiences:
+        workshop_id = (
+            Board.objects.filter(pk=board_id).values_list("workshop_id", flat=True).first()
+        )
+        if workshop_id is not None:
+            parallels_changed(workshop_id)
+
+
+def parallels_html(workshop: Workshop) -> dict[str, str]:
+    """The suggested parallels for the facilitators' plenary screens, once per language."""
+    from boards.selectors.parallels import suggestions_for
+
+    context = {"suggestions": suggestions_for(workshop), "workshop": workshop, "oob": True}
+    out = {}
+    for language in live.languages():
+        with translation.override(language):
+            group = live.plenary_group(workshop.pk, Audience.FACILITATORS, language)
+            out[group] = render_to_string("boards/_parallels.html#parallels", context)
+    return out
+
+
+def parallels_changed(workshop_id: int) -> None:
+    """After commit, and at most twice a second however fast the walls change, the consoles'
+    plenary shows the suggestions as they are now (they follow new cards without a reload)."""
+
+    def render() -> dict[str, str]:
+        workshop = Workshop.objects.filter(pk=workshop_id).first()
+        return parallels_html(workshop) if workshop is not None else {}
+
+    live.send_html_coalesced(f"parallels.{workshop_id}", render)

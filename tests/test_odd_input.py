@@ -284,6 +284,8 @@ ROUTES: dict[str, Spec] = {
         "POST", source=END("end_a"), target=END("end_b"), kind=LINK_KIND, note=TEXT
     ),
     "workshop:link-update": spec("POST", kind=LINK_KIND, note=TEXT, version=VERSION),
+    "workshop:suggestion-accept": spec("POST", suggestion=END("suggestion")),
+    "workshop:suggestion-dismiss": spec("POST", suggestion=END("suggestion")),
     "workshop:link-delete": spec("POST"),
     "workshop:conclusion-create": spec(
         "POST",
@@ -476,6 +478,12 @@ def build_world() -> World:
         "actor_id": _ids(*workshop.actors.all(), *other.actors.all()),
         "end_a": [f"card-{cards[0].pk}", f"cluster-{cluster.pk}", f"card-{foreign.pk}"],
         "end_b": [f"card-{shown_b.pk}", f"card-{hidden.pk}", f"cluster-{foreign_cluster.pk}"],
+        # A suggested parallel's key: two ends, sorted.
+        "suggestion": [
+            ":".join(sorted([f"card-{cards[0].pk}", f"card-{shown_b.pk}"])),
+            ":".join(sorted([f"card-{hidden.pk}", f"card-{cards[1].pk}"])),
+            f"card-{foreign.pk}:cluster-{cluster.pk}",
+        ],
         "phase_id": _ids(*workshop.phases.all()[:3], *other.phases.all()[:1]),
         "user_id": _ids(andrea, co, fremd),
         "section_key": ["intro", f"group-{group_a.pk}", "links", "closing", f"group-{group_o.pk}"],

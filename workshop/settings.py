@@ -204,6 +204,10 @@ if not DEBUG:
 STELLWAND_CARD_MAX_LENGTH = int(os.environ.get("STELLWAND_CARD_MAX_LENGTH", "140"))
 STELLWAND_HEARTBEAT_SECONDS = float(os.environ.get("STELLWAND_HEARTBEAT_SECONDS", "25"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+# Suggested parallels between the groups (boards/parallels/): "related" (default, pure Python),
+# "thesaurus" (also OpenThesaurus from Debian's mythes-de, where installed), "stems", "overlap".
+STELLWAND_PARALLELS = os.environ.get("STELLWAND_PARALLELS", "related")
+STELLWAND_THESAURUS = os.environ.get("STELLWAND_THESAURUS", "")
 # A workshop's JSON to import ("Import a workshop"): far above any workshop's export.
 STELLWAND_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from boards.events import wall_context
 from boards.selectors import plenary as read
+from boards.selectors.parallels import suggestions_for
 from boards.services import plenary as services
 from workshop.decorators import facilitator_required
 from workshop.forms import IdField
@@ -37,6 +38,7 @@ def console_plenary(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     }
     if plenary.board is not None:
         context["board_wall"] = wall_context(plenary.board, Audience.FACILITATORS)
+    context["suggestions"] = suggestions_for(workshop)
     return render(request, "boards/console_plenary.html", context)
 
 

@@ -27,8 +27,9 @@ from django.views.decorators.http import require_POST
 from boards.forms import VersionForm
 from boards.models import Cluster, Conclusion, Link
 from boards.permissions import Refused
+from boards.selectors.parallels import suggestions_for
 from boards.selectors.synergies import link_choices, synergies_for
-from boards.services import Conflict, synergies as services
+from boards.services import Conflict, parallels, synergies as services
 from workshop.decorators import facilitator_required
 from workshop.forms import OUT_OF_DATE, IdField, IdsField, VisibleCharField
 from workshop.ids import parse_id
@@ -131,6 +132,7 @@ def _context(request: HttpRequest, workshop: Workshop, **extra: object) -> dict[
     groups = link_choices(workshop)
     context = {
         "workshop": workshop,
+        "suggestions": suggestions_for(workshop),
         "synergies": synergies,
         "groups": groups,
         "can_link": sum(1 for g in groups if g.clusters or g.cards) >= 2,
@@ -245,6 +247,28 @@ def link_delete(request: HttpRequest, workshop: Workshop, link_id: int) -> tuple
     return _("The link was removed."), "", "links-title"
 
 
+SUGGESTION = re.compile(r"(?:card|cluster)-[1-9][0-9]{0,18}:(?:card|cluster)-[1-9][0-9]{0,18}")
+
+
+def _suggestion_key(request: HttpRequest) -> str:
+    key = request.POST.get("suggestion", "")
+    if not SUGGESTION.fullmatch(key):
+        raise ValidationError(_("This suggestion no longer applies: the walls have changed."))
+    return key
+
+
+@synergy_action(lambda: "suggestions")
+def suggestion_accept(request: HttpRequest, workshop: Workshop) -> tuple[str, str, str]:
+    link = parallels.suggestion_accept(_actor(request), workshop, _suggestion_key(request))
+    return _("The suggestion is now a link."), "", f"link-{link.pk}"
+
+
+@synergy_action(lambda: "suggestions")
+def suggestion_dismiss(request: HttpRequest, workshop: Workshop) -> tuple[str, str, str]:
+    parallels.suggestion_dismiss(_actor(request), workshop, _suggestion_key(request))
+    return _("The suggestion was dismissed; it does not come back."), "", "suggestions-title"
+
+
 def _derive_sources(workshop: Workshop, data: dict) -> tuple[Cluster | None, Link | None]:
     cluster = link = None
     if data["from_cluster"] is not None:
@@ -350,6 +374,16 @@ def actor_delete(request: HttpRequest, workshop: Workshop, actor_id: int) -> tup
 urlpatterns = [
     path("<id:workshop_id>/synergies/", page, name="synergies"),
     path("<id:workshop_id>/synergies/links/", link_create, name="link-create"),
+    path(
+        "<id:workshop_id>/synergies/suggestions/accept/",
+        suggestion_accept,
+        name="suggestion-accept",
+    ),
+    path(
+        "<id:workshop_id>/synergies/suggestions/dismiss/",
+        suggestion_dismiss,
+        name="suggestion-dismiss",
+    ),
     path("<id:workshop_id>/synergies/links/<id:link_id>/", link_update, name="link-update"),
     path("<id:workshop_id>/synergies/links/<id:link_id>/delete/", link_delete, name="link-delete"),
     path("<id:workshop_id>/synergies/conclusions/", conclusion_create, name="conclusion-create"),
