@@ -43,8 +43,9 @@ MO := locale/de/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
 	@$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null
 
 # What the PDF and PNG exports need from Debian: Pango and HarfBuzz for WeasyPrint, and fonts
-# with real glyphs for umlauts and emoji (README, "Exports").
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji
+# with real glyphs for umlauts and emoji (README, "Exports"); and OpenThesaurus (mythes-de) for
+# the optional way of suggesting parallels (README, "Suggested parallels").
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji mythes-de
 $(VENV)/.system: Makefile
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then echo "Installing $$missing for the exports…"; \

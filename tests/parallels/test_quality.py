@@ -58,3 +58,14 @@ def test_in_the_demo_the_town_centre_reached_by_public_transport_is_among_the_fi
     assert any(
         "Modernisierter ÖPNV" in pair and any("Innenstadt" in t for t in pair) for pair in texts
     ), texts
+
+
+def test_openthesaurus_is_read_from_debians_file_and_joins_words_the_lexicon_does_not_know():
+    from boards.parallels import thesaurus
+    from boards.parallels.engine import Item, suggest
+
+    assert thesaurus.available(), "mythes-de is installed by make test (Makefile, SYSTEM_PACKAGES)"
+    assert "omnibus" in thesaurus.related_words("Bus")
+    items = [Item("card", 1, "A", "Omnibus"), Item("card", 2, "B", "Autobus")]
+    assert [s.key for s in suggest(items, approach="thesaurus")] == ["card-1:card-2"]
+    assert suggest(items, approach="related") == []
