@@ -322,6 +322,8 @@ ROUTES: dict[str, Spec] = {
     "workshop:section-move": spec(
         "POST", pools={"key": "section_key"}, direction=CHOICE("up", "down")
     ),
+    # Never "yes" here: the module's world would be gone (tests/boards/test_retention.py).
+    "workshop:delete": spec("GET", "POST", confirm=CHOICE("no", "")),
     "workshop:export": spec(
         "GET",
         pools={"key": "format_key"},

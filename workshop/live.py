@@ -35,6 +35,7 @@ CLOSE_REMOVED = 4001
 CLOSE_WORKSHOP_CLOSED = 4002
 CLOSE_PROJECTOR_REVOKED = 4003
 CLOSE_GROUP_REMOVED = 4004
+CLOSE_WORKSHOP_DELETED = 4005
 # The socket is push-only: a client that sends a frame is closed (the 4000 range, because
 # autobahn refuses 1008 from an application and turns it into 1011 with a traceback).
 CLOSE_PUSH_ONLY = 4008

@@ -48,6 +48,7 @@ class Action(StrEnum):
     VIEW_RESULTS = "view_results"
     EDIT_SUMMARY = "edit_summary"
     EXPORT = "export"
+    DELETE_WORKSHOP = "delete_workshop"
 
 
 FACILITATOR_ACTIONS = frozenset(
@@ -64,9 +65,12 @@ FACILITATOR_ACTIONS = frozenset(
         Action.VIEW_RESULTS,
         Action.EDIT_SUMMARY,
         Action.EXPORT,
+        Action.DELETE_WORKSHOP,
     }
 )
-ORGANISER_ACTIONS = frozenset({Action.VIEW_RESULTS, Action.EDIT_SUMMARY, Action.EXPORT})
+ORGANISER_ACTIONS = frozenset(
+    {Action.VIEW_RESULTS, Action.EDIT_SUMMARY, Action.EXPORT, Action.DELETE_WORKSHOP}
+)
 # What a participant may do while a phase runs, by what the phase allows. Viewing the boards
 # one may see is always allowed; changing group is decided by the workshop's assignment.
 PHASE_ALLOWS: dict[str, frozenset[Action]] = {

@@ -221,7 +221,9 @@ def participant_remove(*, participant: Participant) -> None:
     """Remove a participant: their open pages are closed and their session opens nothing."""
     with transaction.atomic():
         participant.removed_at = timezone.now()
-        participant.save(update_fields=["removed_at"])
+        # Their name goes with them (their cards stay, without it).
+        participant.display_name, participant.named_in_summary = "", False
+        participant.save(update_fields=["removed_at", "display_name", "named_in_summary"])
         live.close_on_commit([live.participant_group(participant.pk)], live.CLOSE_REMOVED)
         events.group_counts_changed(participant.workshop)
 

@@ -208,6 +208,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 # "thesaurus" (also OpenThesaurus from Debian's mythes-de, where installed), "stems", "overlap".
 STELLWAND_PARALLELS = os.environ.get("STELLWAND_PARALLELS", "related")
 STELLWAND_THESAURUS = os.environ.get("STELLWAND_THESAURUS", "")
+# Data protection: `manage.py cleanup` deletes workshops that ended more than this many days ago.
+STELLWAND_RETENTION_DAYS = int(os.environ.get("STELLWAND_RETENTION_DAYS", "90"))
 # A workshop's JSON to import ("Import a workshop"): far above any workshop's export.
 STELLWAND_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 

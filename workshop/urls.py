@@ -17,6 +17,7 @@ from boards.views.results import (
     results_for_participants,
     urlpatterns as results_patterns,
 )
+from boards.views.retention import urlpatterns as retention_patterns
 from boards.views.synergies import urlpatterns as synergy_patterns
 from boards.views.transfer import urlpatterns as transfer_patterns
 from workshop import views
@@ -156,6 +157,7 @@ facilitator_patterns = [
 facilitator_patterns += synergy_patterns
 # The results: export page, summary editor, downloads (issue 8): boards/views/results.py.
 facilitator_patterns += results_patterns
+facilitator_patterns += retention_patterns  # deleting a workshop: boards/views/retention.py
 facilitator_patterns += transfer_patterns  # template and import: boards/views/transfer.py
 
 urlpatterns = [

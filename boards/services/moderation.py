@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -95,14 +96,22 @@ def _original_card_of_vote(step: ModerationStep, vote_id: int) -> int:
     return origins.get(str(vote_id), step.payload["target"])
 
 
+UNDO_HOURS = 24  # how far back undo reaches (the privacy notice says so)
+
+
 def moderation_undo(*, board: Board, user: AbstractBaseUser) -> ModerationStep:
     """Take back the last moderation step on `board` that is not undone yet."""
     with transaction.atomic():
         locked = lock_board(board.pk)
+        # Undo reaches back a day: older deleted cards are deleted for good (cleanup).
+        since = timezone.now() - datetime.timedelta(hours=UNDO_HOURS)
         step = locked.moderation_steps.filter(undone_at=None).first()
-        if step is None:
+        if step is None or step.created_at < since:
             raise ValidationError(_("There is nothing to undo."))
-        _undo(step)
+        try:
+            _undo(step)
+        except ObjectDoesNotExist:
+            raise ValidationError(_("This step cannot be undone.")) from None
         step.undone_at = timezone.now()
         step.save(update_fields=["undone_at"])
         bump(locked)

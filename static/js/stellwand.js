@@ -17,7 +17,7 @@
 (function () {
   "use strict";
 
-  var STOP_CODES = { 4001: "removed", 4002: "closed", 4003: "revoked", 4004: "groupRemoved" };
+  var STOP_CODES = { 4001: "removed", 4002: "closed", 4003: "revoked", 4004: "groupRemoved", 4005: "deleted" };
   var RESYNC_MS = 30000;        // a safety net: compare with the server now and then
   var SILENCE_MS = 60000;       // no message (not even a heartbeat) for this long: reconnect
   var SEND_TIMEOUT_MS = 15000;  // a POST that hangs is aborted and retried later
