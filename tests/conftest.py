@@ -216,9 +216,7 @@ def _client_login_passes_a_request(monkeypatch) -> None:
 
     login, alogin = ClientMixin.login, ClientMixin.alogin
     monkeypatch.setattr(ClientMixin, "login", lambda self, **kw: login(self, **with_request(kw)))
-    monkeypatch.setattr(
-        ClientMixin, "alogin", lambda self, **kw: alogin(self, **with_request(kw))
-    )
+    monkeypatch.setattr(ClientMixin, "alogin", lambda self, **kw: alogin(self, **with_request(kw)))
 
 
 @pytest.fixture(autouse=True, scope="session")
