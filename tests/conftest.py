@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -198,6 +199,24 @@ def _fast_password_hashing(request):
         request.getfixturevalue("settings").PASSWORD_HASHERS = [
             "django.contrib.auth.hashers.MD5PasswordHasher"
         ]
+
+
+@pytest.fixture(autouse=True)
+def _client_login_passes_a_request(monkeypatch) -> None:
+    """`Client.login` authenticates without a request, which axes's backend refuses: give it
+    one from the test client's address, so that its attempts count like any other."""
+    from django.test.client import ClientMixin
+
+    def with_request(credentials: dict) -> dict:
+        if "request" not in credentials:
+            request = HttpRequest()
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            credentials = {"request": request, **credentials}
+        return credentials
+
+    login, alogin = ClientMixin.login, ClientMixin.alogin
+    monkeypatch.setattr(ClientMixin, "login", lambda self, **kw: login(self, **with_request(kw)))
+    monkeypatch.setattr(ClientMixin, "alogin", lambda self, **kw: alogin(self, **with_request(kw)))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -7,6 +7,7 @@ DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis for several workers.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
+    "axes",
     "workshop",
     "boards",
 ]
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "axes.middleware.AxesMiddleware",  # after AuthenticationMiddleware; async-capable
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -139,6 +142,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workshop:dashboard"
@@ -212,6 +219,19 @@ STELLWAND_THESAURUS = os.environ.get("STELLWAND_THESAURUS", "")
 STELLWAND_RETENTION_DAYS = int(os.environ.get("STELLWAND_RETENTION_DAYS", "90"))
 # A workshop's JSON to import ("Import a workshop"): far above any workshop's export.
 STELLWAND_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+# Login guessing (django-axes): a username is locked from one address only, so that nobody can
+# lock a facilitator out from elsewhere. The address is REMOTE_ADDR: no proxy is trusted yet,
+# so X-Forwarded-For is never read.
+STELLWAND_LOGIN_FAILURES = int(os.environ.get("STELLWAND_LOGIN_FAILURES", "5"))
+STELLWAND_LOGIN_COOLOFF_MINUTES = int(os.environ.get("STELLWAND_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_FAILURE_LIMIT = STELLWAND_LOGIN_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=STELLWAND_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_LOCKOUT_CALLABLE = "workshop.views.login_locked_out"
+AXES_VERBOSE = False  # verbose logs the user agent; usernames and addresses stay masked
 
 LOGGING = {
     "version": 1,

@@ -17,13 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from workshop import services
 from workshop.decorators import facilitator_required
-from workshop.forms import FacilitatorAddForm, JoinCodeForm, WorkshopForm
+from workshop.forms import FacilitatorAddForm, JoinCodeForm, LoginForm, WorkshopForm
 from workshop.models import Workshop
 
 
@@ -38,6 +38,32 @@ def too_large(request: HttpRequest) -> HttpResponse:
         back = reverse("home")
     template = "413.html#message" if request.headers.get("HX-Request") else "413.html"
     return render(request, template, {"message": message, "back": back}, status=413)
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: object = None, credentials: object = None
+) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the login page again, 429, saying how long to wait.
+
+    Used for the admin's login too. It reads neither argument: axes's async middleware passes
+    the credentials where the response belongs (axes 8.3.1)."""
+    minutes = settings.STELLWAND_LOGIN_COOLOFF_MINUTES
+    message = ngettext(
+        "Too many failed attempts for this account from this device. Please wait %(minutes)s "
+        "minute and try again, or contact the person who looks after Stellwand for you.",
+        "Too many failed attempts for this account from this device. Please wait %(minutes)s "
+        "minutes and try again, or contact the person who looks after Stellwand for you.",
+        minutes,
+    ) % {"minutes": minutes}
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    # Unbound: a bound form would authenticate again and count one more failure.
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    context = {"form": form, "next": next_url, "locked_out": message}
+    return render(request, "registration/login.html", context, status=429)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
