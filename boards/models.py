@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from workshop.models import BreakoutGroup, Participant, Workshop
 
@@ -393,8 +393,8 @@ class Summary(models.Model):
     (boards/selectors/summary.py)."""
 
     class Language(models.TextChoices):
-        GERMAN = "de", _("German")
-        ENGLISH = "en", _("English")
+        GERMAN = "de", pgettext_lazy("language of a document", "German")
+        ENGLISH = "en", pgettext_lazy("language of a document", "English")
 
     workshop = models.OneToOneField(Workshop, on_delete=models.CASCADE, related_name="summary")
     language = models.CharField(

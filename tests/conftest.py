@@ -141,6 +141,18 @@ def sent(monkeypatch) -> list[tuple[str, dict]]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in German: a request in another language leaves that language active
+    in the thread the test client ran it on."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _exports_render_here(request) -> Iterator[None]:
     """Exports render on the request's thread, where the test's open transaction is seen;
     tests with committed data (transactional_db, a real daphne) keep the worker thread."""

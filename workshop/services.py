@@ -126,6 +126,11 @@ def _user_named(username: str) -> AbstractBaseUser:
 def organiser_add(*, workshop: Workshop, username: str) -> AbstractBaseUser:
     """Add an existing user as organiser: sees the results, edits the summary, exports."""
     user = _user_named(username)
+    if workshop.facilitators.filter(pk=user.pk).exists():
+        raise ValidationError(
+            _("%(name)s already facilitates this workshop, and sees its results anyway.")
+            % {"name": user.get_full_name() or user}
+        )
     workshop.organisers.add(user)
     return user
 

@@ -84,7 +84,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "workshop/privacy.html")
+    context = {"retention_days": settings.STELLWAND_RETENTION_DAYS}
+    return render(request, "workshop/privacy.html", context)
 
 
 @login_required

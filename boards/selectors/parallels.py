@@ -110,6 +110,18 @@ def _linked(workshop: Workshop) -> set[str]:
     return keys
 
 
+def _lifted(item: Item) -> str:
+    """An end as the cluster it is in (a cluster is its own)."""
+    return f"cluster-{item.cluster_id}" if item.cluster_id else item.key
+
+
+def _covered(suggestion: Suggestion, linked: set[str]) -> bool:
+    """Already said by a link: the same ends, or a card's cluster linked to the other end."""
+    a, b = suggestion.a, suggestion.b
+    pairs = {(a.key, b.key), (_lifted(a), b.key), (a.key, _lifted(b)), (_lifted(a), _lifted(b))}
+    return any(":".join(sorted(pair)) in linked for pair in pairs)
+
+
 def _marked(text: str, words: set[str]) -> tuple[Piece, ...]:
     if not words:
         return (Piece(text, False),)
@@ -146,8 +158,8 @@ def reason(suggestion: Suggestion) -> str:
     if related and (not same or len(same) < 2):
         r = related[0]
         extra = _("%(left)s and %(right)s belong to the same topic.") % {
-            "left": _quoted(r.left[:2]),
-            "right": _quoted(r.right[:2]),
+            "left": _quoted(r.left[:1]),
+            "right": _quoted(r.right[:1]),
         }
         text = f"{text} {extra}".strip()
     if suggestion.kind == Link.Kind.CONFLICT:
@@ -162,12 +174,13 @@ def _end(item: Item, words: set[str]) -> EndText:
 def suggestions_for(workshop: Workshop, *, limit: int = SHOWN) -> list[SuggestionView]:
     """The best suggestions not yet linked or dismissed."""
     items = items_of(workshop)
-    skip = _linked(workshop) | set(
+    linked = _linked(workshop)
+    dismissed = set(
         DismissedSuggestion.objects.filter(workshop=workshop).values_list("key", flat=True)
     )
     out = []
     for suggestion in suggest(items, approach=approach()):
-        if suggestion.key in skip:
+        if suggestion.key in dismissed or _covered(suggestion, linked):
             continue
         left = {w for s in suggestion.shared for w in s.left}
         right = {w for s in suggestion.shared for w in s.right}

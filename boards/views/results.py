@@ -264,7 +264,9 @@ def results_public(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         raise PermissionDenied
     public = request.POST.get("public") == "1"
     workshop_services.results_public_set(workshop=workshop, public=public)
-    if public:
+    if public and workshop.is_closed:
+        messages.success(request, _("Participants can open the results now."))
+    elif public:
         messages.success(
             request, _("Participants can open the results once the workshop is closed.")
         )

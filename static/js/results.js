@@ -60,4 +60,19 @@
         link.removeAttribute("aria-busy");
       });
   });
+
+  // The summary editor: text typed and not saved is not lost by leaving or moving a section.
+  var dirty = null;
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest(".summary-section__form");
+    if (form) dirty = form;
+  });
+  document.addEventListener("submit", function (event) {
+    if (dirty && event.target === dirty) dirty = null;
+  }, true);
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
 })();

@@ -266,3 +266,34 @@ def test_the_print_page_opens_in_the_browser_with_its_own_styles_and_no_script(
     assert "style-src 'unsafe-inline'" in policy
     assert "script-src" not in policy
     assert "default-src 'none'" in policy
+
+
+def test_a_facilitator_is_not_added_as_organiser_of_their_own_workshop(
+    facilitator_client, facilitator, workshop
+):
+    url = reverse("workshop:organiser-add", args=[workshop.pk])
+    page = facilitator_client.post(url, {"username": facilitator.username}, follow=True)
+    assert "bereits" in page.content.decode() or "already" in page.content.decode()
+    assert not workshop.organisers.exists()
+
+
+def test_a_suggestion_already_said_by_a_link_of_its_cluster_is_not_made_again(
+    facilitator, workshop, board_a, board_b
+):
+    from boards.selectors.parallels import suggestions_for
+    from boards.services import cluster_create
+    from boards.services.synergies import link_create
+    from workshop.permissions import Actor
+
+    bus = add(board_a, "Busse im Nahverkehr öfter")
+    cluster = cluster_create(board=board_a, title="Nahverkehr", user=facilitator, cards=[bus])
+    tram = add(board_b, "Nahverkehr bis in die Innenstadt")
+    link_create(
+        Actor.facilitator(facilitator),
+        workshop,
+        source=("cluster", cluster.pk),
+        target=("card", tram.pk),
+        kind="synergy",
+    )
+    keys = [s.key for s in suggestions_for(workshop)]
+    assert f"card-{bus.pk}:card-{tram.pk}" not in keys
