@@ -231,6 +231,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_LOCKOUT_CALLABLE = "workshop.views.login_locked_out"
+AXES_USERNAME_CALLABLE = "workshop.views.axes_username"  # what a column holds, no NUL
 AXES_VERBOSE = False  # verbose logs the user agent; usernames and addresses stay masked
 
 LOGGING = {

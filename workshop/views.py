@@ -40,6 +40,17 @@ def too_large(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"message": message, "back": back}, status=413)
 
 
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The username axes counts failures for, as a database column can hold it: at most the
+    150 characters a username has, without NUL or other control characters (PostgreSQL
+    refuses a NUL; an odd login form must not make a 500)."""
+    raw = (credentials or {}).get("username")
+    if raw is None and request is not None:
+        raw = request.POST.get("username", "")
+    text = "".join(ch for ch in str(raw or "") if ch.isprintable())
+    return text[:150]
+
+
 def login_locked_out(
     request: HttpRequest, original_response: object = None, credentials: object = None
 ) -> HttpResponse:

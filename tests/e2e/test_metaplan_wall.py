@@ -305,8 +305,12 @@ def test_metaplan_wall(screens, facilitator, workshop):
     heading = mod.locator("#mod-cluster-heading")
     for title in (BUS, BIKE):
         heading.fill(title)
-        heading.press("Enter")
+        # The answer reloads the moderation panel, form included: the next heading is typed
+        # into the new form, not into the one being replaced.
+        with mod.expect_response(lambda r: "part=panel" in r.url):
+            heading.press("Enter")
         expect(wall(mod, bid).locator(".cluster__title", has_text=title)).to_be_visible()
+        expect(heading).to_have_value("")
     bus = Cluster.objects.get(board=board, title=BUS)
     bike = Cluster.objects.get(board=board, title=BIKE)
     for page in (projector, *phones.values()):

@@ -25,6 +25,7 @@ from tests.e2e.test_accessibility import (  # noqa: F401 (axe_script: a fixture)
     axe_violations,
     describe,
 )
+from tests.e2e.test_metaplan_wall import eventually
 from workshop.models import Phase, Timer, Workshop
 
 pytestmark = pytest.mark.e2e
@@ -171,6 +172,12 @@ def test_the_end_is_announced_and_shown(screens):
     row.get_by_label(de("Minutes"), exact=True).fill("1")
     row.locator("button[value=start]").click()
     expect(projector.locator("#timer-room")).to_have_attribute("data-sound", "")
+    # The start is stored (the click's answer may still be on its way).
+    eventually(
+        console,
+        lambda: Timer.objects.filter(workshop=workshop, group=None, ends_at__isnull=False).exists(),
+        "the room timer started",
+    )
     # Nobody waits a minute: the server's end time (the truth) is moved close, and the
     # screens load it again.
     Timer.objects.filter(workshop=workshop, group=None).update(
