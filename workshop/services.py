@@ -81,18 +81,17 @@ def workshop_update(*, workshop: Workshop, **fields: object) -> Workshop:
     return workshop
 
 
+def participant_sockets(workshop: Workshop) -> list[str]:
+    """The groups every participant's socket of the workshop is in (to close them)."""
+    return [live.participant_group(pk) for pk in workshop.participants.values_list("pk", flat=True)]
+
+
 def workshop_close(*, workshop: Workshop) -> Workshop:
     """Make the workshop read-only, close every participant's socket, tell the projectors."""
     with transaction.atomic():
         workshop.closed_at = timezone.now()
         workshop.save(update_fields=["closed_at", "updated_at"])
-        live.close_on_commit(
-            [
-                live.participant_group(pk)
-                for pk in workshop.participants.values_list("pk", flat=True)
-            ],
-            live.CLOSE_WORKSHOP_CLOSED,
-        )
+        live.close_on_commit(participant_sockets(workshop), live.CLOSE_WORKSHOP_CLOSED)
         events.projector_join_changed(workshop.pk)
     return workshop
 

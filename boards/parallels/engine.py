@@ -189,7 +189,7 @@ def _without_echoes(ranked: list[Suggestion]) -> list[Suggestion]:
     kept: list[Suggestion] = []
     covered: set[tuple[int | None, int | None]] = set()
     for s in ranked:
-        ends = (_cluster_of(s.a), _cluster_of(s.b))
+        ends = (cluster_of(s.a), cluster_of(s.b))
         if s.a.kind == "card" and s.b.kind == "card" and ends in covered:
             continue
         if s.a.kind == "cluster" and s.b.kind == "cluster":
@@ -199,7 +199,7 @@ def _without_echoes(ranked: list[Suggestion]) -> list[Suggestion]:
     return kept
 
 
-def _cluster_of(item: Item) -> int | None:
+def cluster_of(item: Item) -> int | None:
     return item.id if item.kind == "cluster" else item.cluster_id
 
 

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from boards.models import DismissedSuggestion, Link
 from boards.parallels import thesaurus
-from boards.parallels.engine import APPROACHES, DEFAULT, Item, Suggestion, suggest
+from boards.parallels.engine import APPROACHES, DEFAULT, Item, Suggestion, cluster_of, suggest
 from boards.selectors.plenary import group_boards, plenary_groups
+from boards.selectors.summary import listed, quoted
 from boards.selectors.synergies import KIND_SIGNS, kind_label
 from workshop.live import Audience
 from workshop.models import Workshop
@@ -112,7 +113,8 @@ def _linked(workshop: Workshop) -> set[str]:
 
 def _lifted(item: Item) -> str:
     """An end as the cluster it is in (a cluster is its own)."""
-    return f"cluster-{item.cluster_id}" if item.cluster_id else item.key
+    cluster = cluster_of(item)
+    return f"cluster-{cluster}" if cluster else item.key
 
 
 def _covered(suggestion: Suggestion, linked: set[str]) -> bool:
@@ -136,10 +138,7 @@ def _marked(text: str, words: set[str]) -> tuple[Piece, ...]:
 
 
 def _quoted(words: list[str]) -> str:
-    quoted = [_("“%(text)s”") % {"text": w} for w in words]
-    if len(quoted) == 1:
-        return quoted[0]
-    return _("%(first)s and %(last)s") % {"first": ", ".join(quoted[:-1]), "last": quoted[-1]}
+    return listed([quoted(w) for w in words])
 
 
 def reason(suggestion: Suggestion) -> str:

@@ -124,8 +124,16 @@ def _user_name(user: object) -> str:
     return full or str(user)
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
+    """A text in the language's quotation marks („…“ in German)."""
     return _("“%(text)s”") % {"text": text}
+
+
+def listed(items: list[str]) -> str:
+    """ "a, b and c" in the language being rendered."""
+    if len(items) == 1:
+        return items[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _dots(n: int | None) -> str:
@@ -137,14 +145,13 @@ def _top_sentence(group: PlenaryGroup) -> str:
     if not group.top:
         return ""
     names = [
-        markup.escape(_quoted(t.title)) + (f" ({_dots(t.dots)})" if t.dots is not None else "")
+        markup.escape(quoted(t.title)) + (f" ({_dots(t.dots)})" if t.dots is not None else "")
         for t in group.top
     ]
-    if len(names) == 1:
-        listed = names[0]
-    else:
-        listed = _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
-    values = {"group": markup.escape(_quoted(group.name) if group.name else ""), "top": listed}
+    values = {
+        "group": markup.escape(quoted(group.name) if group.name else ""),
+        "top": listed(names),
+    }
     if not group.name:
         return _("The plenary focused above all on %(top)s.") % values
     if group.voted:
@@ -284,7 +291,7 @@ def _intro_draft(workshop: Workshop, date: str) -> str:
     if workshop.description.strip():
         return markup.escape(workshop.description)
     values = {
-        "title": markup.escape(_quoted(workshop.title)),
+        "title": markup.escape(quoted(workshop.title)),
         "date": date,
         "place": markup.escape(workshop.place),
     }

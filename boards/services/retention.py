@@ -25,7 +25,7 @@ from boards.services.moderation import UNDO_HOURS
 from workshop import live
 from workshop.models import Workshop
 from workshop.permissions import Action, Actor
-from workshop.services import SESSION_KEY
+from workshop.services import SESSION_KEY, participant_sockets
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,7 @@ def _forget_in_sessions(workshop_id: int) -> int:
 
 
 def _close_everything(workshop: Workshop) -> None:
-    groups = [
-        live.participant_group(pk) for pk in workshop.participants.values_list("pk", flat=True)
-    ]
+    groups = participant_sockets(workshop)
     groups += [
         live.facilitator_group(workshop.pk, pk)
         for pk in workshop.facilitators.values_list("pk", flat=True)

@@ -135,20 +135,11 @@ def results_page(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         "walls": _walls(workshop, language),
         "room": room,
         "languages": Summary.Language.choices,
-        "template_url": _optional_url("workshop:template", workshop.pk),
+        "template_url": reverse("workshop:template", args=[workshop.pk]),
         "deleted_on": deleted_on(workshop),
         "retention_days": settings.STELLWAND_RETENTION_DAYS,
     }
     return render(request, "boards/results.html", context)
-
-
-def _optional_url(name: str, *args: object) -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 # ---- The summary editor ------------------------------------------------------------------

@@ -46,6 +46,19 @@ CARDS = {
 NAMESPACE = uuid.UUID("6f1d8f7e-9a53-4c1e-8d2b-0c7d1e5a9b31")
 
 
+def _seed_workshop(user, title: str) -> Workshop:
+    """The seed document's workshop (its date, place, groups and introduction)."""
+    return workshop_create_with_groups(
+        user=user,
+        groups=GROUPS,
+        title=title,
+        subtitle="Werkstatt 8 · Innovatives Management",
+        date=datetime.date(2019, 10, 30),
+        place="Werkstattraum 8",
+        description=DESCRIPTION,
+    )
+
+
 class Command(BaseCommand):
     help = "Create the demo facilitator and the workshop of the seed document (idempotent)."
 
@@ -71,15 +84,7 @@ class Command(BaseCommand):
             user.save()
         workshop = Workshop.objects.filter(title=DEMO_TITLE, facilitators=user).first()
         if workshop is None:
-            workshop = workshop_create_with_groups(
-                user=user,
-                groups=GROUPS,
-                title=DEMO_TITLE,
-                subtitle="Werkstatt 8 · Innovatives Management",
-                date=datetime.date(2019, 10, 30),
-                place="Werkstattraum 8",
-                description=DESCRIPTION,
-            )
+            workshop = _seed_workshop(user, DEMO_TITLE)
             if not Workshop.objects.filter(join_code=DEMO_CODE).exists():
                 workshop.join_code = DEMO_CODE
                 workshop.save(update_fields=["join_code"])
@@ -108,15 +113,7 @@ class Command(BaseCommand):
         finished = Workshop.objects.filter(title=DEMO_RESULTS_TITLE, facilitators=user).first()
         if finished is not None:
             return finished
-        finished = workshop_create_with_groups(
-            user=user,
-            groups=GROUPS,
-            title=DEMO_RESULTS_TITLE,
-            subtitle="Werkstatt 8 · Innovatives Management",
-            date=datetime.date(2019, 10, 30),
-            place="Werkstattraum 8",
-            description=DESCRIPTION,
-        )
+        finished = _seed_workshop(user, DEMO_RESULTS_TITLE)
         seed_results(finished, user)
         workshop_close(workshop=finished)
         results_public_set(workshop=finished, public=True)
