@@ -167,7 +167,10 @@ CONCLUSION = {
 # Every route of our own, by name: the methods it answers and the fields it reads.
 ROUTES: dict[str, Spec] = {
     "home": spec("GET", roles=PUBLIC, code=ID("code")),
+    "imprint": spec("GET", roles=PUBLIC),
     "privacy": spec("GET", roles=PUBLIC),
+    "accessibility": spec("GET", roles=PUBLIC),
+    "easy-language": spec("GET", roles=PUBLIC),
     "join": spec(
         "GET",
         "POST",

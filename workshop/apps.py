@@ -10,3 +10,4 @@ class WorkshopConfig(AppConfig):
         from workshop.ids import register_converters
 
         register_converters()  # before either URLconf is imported
+        import workshop.legal  # noqa: F401 (its deploy check)

@@ -217,6 +217,30 @@ STELLWAND_PARALLELS = os.environ.get("STELLWAND_PARALLELS", "related")
 STELLWAND_THESAURUS = os.environ.get("STELLWAND_THESAURUS", "")
 # Data protection: `manage.py cleanup` deletes workshops that ended more than this many days ago.
 STELLWAND_RETENTION_DAYS = int(os.environ.get("STELLWAND_RETENTION_DAYS", "90"))
+# The legal pages (/impressum/, /datenschutz/, /barrierefreiheit/, /leichte-sprache/) name the
+# body that runs this server. Multi-line values (an address) take a newline or " | " between lines.
+STELLWAND_OPERATOR = {
+    key: os.environ.get(f"STELLWAND_OPERATOR_{key.upper()}", "").strip()
+    for key in ("name", "address", "email", "phone", "representative", "responsible")
+}
+STELLWAND_DPO = os.environ.get("STELLWAND_DPO", "").strip()  # the data protection officer
+STELLWAND_SUPERVISORY_AUTHORITY = os.environ.get("STELLWAND_SUPERVISORY_AUTHORITY", "").strip()
+STELLWAND_ACCESSIBILITY_CONTACT = os.environ.get("STELLWAND_ACCESSIBILITY_CONTACT", "").strip()
+# Durchsetzungsverfahren: a municipality names its Land's body; the default is the federal one.
+STELLWAND_ENFORCEMENT_BODY = os.environ.get(
+    "STELLWAND_ENFORCEMENT_BODY",
+    "Schlichtungsstelle nach dem Behindertengleichstellungsgesetz (§ 16 BGG) | "
+    "bei dem Beauftragten der Bundesregierung für die Belange von Menschen mit Behinderungen | "
+    "Mauerstraße 53, 10117 Berlin | "
+    "E-Mail: info@schlichtungsstelle-bgg.de | www.schlichtungsstelle-bgg.de",
+).strip()
+# The day the operator last checked the accessibility statement (ISO date, e.g. 2026-12-01).
+STELLWAND_ACCESSIBILITY_REVIEWED = os.environ.get("STELLWAND_ACCESSIBILITY_REVIEWED", "").strip()
+# A template directory before ours: its legal/de/imprint.html (and so on) replaces ours.
+STELLWAND_LEGAL_DIR = os.environ.get("STELLWAND_LEGAL_DIR", "").strip()
+if STELLWAND_LEGAL_DIR:
+    TEMPLATES[0]["DIRS"].insert(0, Path(STELLWAND_LEGAL_DIR))
+
 # A workshop's JSON to import ("Import a workshop"): far above any workshop's export.
 STELLWAND_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 

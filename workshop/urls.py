@@ -22,6 +22,7 @@ from boards.views.synergies import urlpatterns as synergy_patterns
 from boards.views.transfer import urlpatterns as transfer_patterns
 from workshop import views
 from workshop.forms import LoginForm
+from workshop.legal import legal_page
 
 facilitator_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -162,7 +163,10 @@ facilitator_patterns += transfer_patterns  # template and import: boards/views/t
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("datenschutz/", views.privacy, name="privacy"),
+    path("impressum/", legal_page, {"page": "imprint"}, name="imprint"),
+    path("datenschutz/", legal_page, {"page": "privacy"}, name="privacy"),
+    path("barrierefreiheit/", legal_page, {"page": "accessibility"}, name="accessibility"),
+    path("leichte-sprache/", legal_page, {"page": "easy-language"}, name="easy-language"),
     path("j/<code:code>/", participant.join, name="join"),
     path("j/<code:code>/wait/", breakouts.join_wait, name="join-wait"),
     path("b/<id:board_id>/", participant.board_page, name="board"),

@@ -94,11 +94,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "workshop/home.html", {"form": form})
 
 
-def privacy(request: HttpRequest) -> HttpResponse:
-    context = {"retention_days": settings.STELLWAND_RETENTION_DAYS}
-    return render(request, "workshop/privacy.html", context)
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     workshops = Workshop.objects.facilitated_by(request.user).prefetch_related("groups")

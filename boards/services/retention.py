@@ -114,6 +114,19 @@ def deleted_on(workshop: Workshop) -> datetime.date:
     return timezone.localdate(ends_at(workshop) + datetime.timedelta(days=days + 1))
 
 
+@dataclass(frozen=True)
+class Retention:
+    """When the cleanup deletes a workshop: what the console, the export page and the
+    delete page say."""
+
+    deleted_on: datetime.date
+    days: int
+
+
+def retention(workshop: Workshop) -> Retention:
+    return Retention(deleted_on=deleted_on(workshop), days=settings.STELLWAND_RETENTION_DAYS)
+
+
 def expired(now: datetime.datetime | None = None) -> list[Workshop]:
     now = now or timezone.now()
     limit = now - datetime.timedelta(days=settings.STELLWAND_RETENTION_DAYS)

@@ -16,6 +16,7 @@ from boards import services
 from boards.events import with_wall
 from boards.selectors.agenda import agenda
 from boards.selectors.plenary import spotlight
+from boards.services.retention import retention
 from workshop.decorators import facilitator_required
 from workshop.forms import (
     BreakoutsForm,
@@ -75,6 +76,7 @@ def _console_context(request: HttpRequest, workshop: Workshop) -> dict[str, obje
         "pager": pager(workshop),
         "agenda": agenda(workshop),
         "spot": spotlight(workshop, Audience.FACILITATORS),
+        "retention": retention(workshop),
     }
 
 

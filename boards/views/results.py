@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections
@@ -34,7 +33,7 @@ from boards.permissions import Refused, can
 from boards.selectors.plenary import group_boards, plenary
 from boards.selectors.summary import summary_document, summary_settings
 from boards.services import summary as services
-from boards.services.retention import deleted_on
+from boards.services.retention import retention
 from workshop import services as workshop_services
 from workshop.decorators import results_action
 from workshop.ids import parse_id
@@ -136,8 +135,7 @@ def results_page(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         "room": room,
         "languages": Summary.Language.choices,
         "template_url": reverse("workshop:template", args=[workshop.pk]),
-        "deleted_on": deleted_on(workshop),
-        "retention_days": settings.STELLWAND_RETENTION_DAYS,
+        "retention": retention(workshop),
     }
     return render(request, "boards/results.html", context)
 

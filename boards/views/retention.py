@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from boards.services.retention import deleted_on, what_goes, workshop_delete
+from boards.services.retention import retention, what_goes, workshop_delete
 from workshop.decorators import results_action
 from workshop.models import Workshop
 from workshop.permissions import Action
@@ -30,7 +30,7 @@ def workshop_delete_view(request: HttpRequest, workshop: Workshop) -> HttpRespon
     context = {
         "workshop": workshop,
         "goes": what_goes(workshop),
-        "deleted_on": deleted_on(workshop),
+        "retention": retention(workshop),
     }
     return render(request, "boards/workshop_delete.html", context)
 

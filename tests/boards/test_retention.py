@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from boards import services
 from boards.models import Card, ModerationStep, Vote
@@ -135,3 +136,7 @@ def test_undo_reaches_back_a_day_then_deleted_cards_go_for_good(board_a, facilit
 def test_the_export_page_says_when_the_workshop_will_be_deleted(facilitator_client, workshop):
     page = facilitator_client.get(reverse("workshop:results", args=[workshop.pk]))
     assert reverse("workshop:delete", args=[workshop.pk]) in page.content.decode()
+    day = date_format(deleted_on(workshop), "DATE_FORMAT")
+    assert f"Stellwand löscht diesen Workshop mit allem, was dazugehört, am {day}" in (
+        page.content.decode()
+    )

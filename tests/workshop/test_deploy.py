@@ -21,6 +21,10 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "stellwand.example.de",
     "CSRF_TRUSTED_ORIGINS": "https://stellwand.example.de",
     "STELLWAND_PUBLIC_URL": "https://stellwand.example.de",
+    # Who runs the server, for the imprint and the statements (deploy check stellwand.W001).
+    "STELLWAND_OPERATOR_NAME": "Stadt Musterstadt",
+    "STELLWAND_OPERATOR_ADDRESS": "Rathausplatz 1 | 12345 Musterstadt",
+    "STELLWAND_OPERATOR_EMAIL": "beteiligung@musterstadt.example",
 }
 
 PROBE = """
