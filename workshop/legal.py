@@ -81,6 +81,7 @@ def legal_page(request: HttpRequest, page: str) -> HttpResponse:
         "retention_days": settings.STELLWAND_RETENTION_DAYS,
         "undo_hours": UNDO_HOURS,
         "session_days": settings.SESSION_COOKIE_AGE // 86400,
+        "card_max_length": settings.STELLWAND_CARD_MAX_LENGTH,
     }
     return HttpResponse(template.render(context, request))
 

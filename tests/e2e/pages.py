@@ -167,6 +167,28 @@ def privacy(scene: Scene) -> Page:
     return page
 
 
+@page_type("imprint")
+def imprint(scene: Scene) -> Page:
+    page = scene.laptop()
+    page.goto("/impressum/")
+    return page
+
+
+@page_type("accessibility-statement")
+def accessibility_statement(scene: Scene) -> Page:
+    page = scene.laptop()
+    page.goto("/barrierefreiheit/")
+    return page
+
+
+@page_type("easy-language")
+def easy_language(scene: Scene) -> Page:
+    """How to take part, in Leichte Sprache: read on the phone that joins."""
+    page = scene.phone()
+    page.goto("/leichte-sprache/")
+    return page
+
+
 @page_type("not-found")
 def not_found(scene: Scene) -> Page:
     """The 404 page as Django sends it with DEBUG off.

@@ -210,8 +210,10 @@ def test_the_periods_come_from_the_settings_stellwand_keeps_to(db, settings):
     privacy = body(Client().get(reverse("privacy")))
     assert "Spätestens 30 Tage nach seinem Ende" in privacy
     assert "24 Stunden lang zurückholen" in privacy
+    settings.STELLWAND_CARD_MAX_LENGTH = 200
     easy = body(Client().get(reverse("easy-language")))
     assert "spätestens nach 30 Tagen" in easy
+    assert "Auf eine Karte passen 200 Zeichen." in easy
 
 
 def test_an_operators_template_directory_replaces_a_page(db, tmp_path, settings):
