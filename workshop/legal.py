@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -78,6 +79,8 @@ def legal_page(request: HttpRequest, page: str) -> HttpResponse:
     context = {
         "operator": operator(),
         "page": page,
+        # Where phones reach this server (the join address), as the join panel names it.
+        "host": urlsplit(settings.STELLWAND_PUBLIC_URL).netloc or request.get_host(),
         "retention_days": settings.STELLWAND_RETENTION_DAYS,
         "undo_hours": UNDO_HOURS,
         "session_days": settings.SESSION_COOKIE_AGE // 86400,

@@ -205,6 +205,13 @@ def test_what_is_not_filled_in_says_so_and_the_deploy_check_warns(db, settings):
     assert "stellwand.W001" not in {message.id for message in found}
 
 
+def test_the_easy_read_names_the_address_phones_reach(db, settings):
+    assert "<strong>testserver</strong>" in body(Client().get(reverse("easy-language")))
+    settings.STELLWAND_PUBLIC_URL = "https://beteiligung.musterstadt.example"
+    easy = body(Client().get(reverse("easy-language")))
+    assert "<strong>beteiligung.musterstadt.example</strong>" in easy
+
+
 def test_the_periods_come_from_the_settings_stellwand_keeps_to(db, settings):
     settings.STELLWAND_RETENTION_DAYS = 30
     privacy = body(Client().get(reverse("privacy")))
