@@ -177,6 +177,16 @@ def _coalesced_pushes_stay_here() -> Iterator[None]:
         coalescer.threads = True
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    from tests import tally
+
+    lines = tally.summary()
+    if lines:
+        terminalreporter.section("tried")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 def pytest_configure(config):
     # WhiteNoise notes that `collectstatic` has not run; static files are served from static/.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")

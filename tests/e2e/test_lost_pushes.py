@@ -19,6 +19,7 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 
 from boards.models import Board, Card
 from boards.services import GroupSpec, workshop_create_with_groups
+from tests import tally
 from tests.e2e.conftest import cards, choose_group_and_join, expect_live, pin
 
 pytestmark = pytest.mark.e2e
@@ -46,6 +47,7 @@ class Relay:
         def from_server(message: str | bytes) -> None:
             text = message if isinstance(message, str) else message.decode()
             if self.drop is not None and self.drop(text):
+                tally.count("fault")
                 self.drop = None
                 self.dropped.append(text)
                 return
@@ -58,6 +60,7 @@ class Relay:
         socket.on_message(lambda message: server.send(message))
 
     def release(self, order: Callable[[list[str]], list[str]] = lambda frames: frames) -> None:
+        tally.count("fault")
         frames, self.held, self.holding = order(self.held), [], False
         assert self.page_side is not None
         for frame in frames:
