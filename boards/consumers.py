@@ -346,8 +346,10 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if access is None:
             await self.close()
             return
+        # Every board shown also gets its revision signal (one send per board, not per socket).
+        signals = [live.revision_group(pk) for pk in dict.fromkeys(pk for pk, _a in access.boards)]
         try:
-            for group in access.groups:
+            for group in access.groups + signals:
                 await self.channel_layer.group_add(group, self.channel_name)
                 self.joined.append(group)
         except Exception as error:

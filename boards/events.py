@@ -240,6 +240,22 @@ def board_changed(
         linked_board_changed(board_id)
 
 
+def revision_html(board_id: int, rev: int) -> str:
+    """The board's revision alone: a screen that is behind it fetches a snapshot."""
+    return f'<template data-rev-signal data-board-id="{board_id}" data-rev="{rev}"></template>'
+
+
+def revision_changed(board_id: int) -> None:
+    """About a second after the board changed (once for a burst), tell every screen of it its
+    newest revision: a lost last push is repaired in seconds, not at the next resync."""
+
+    def render() -> dict[str, str]:
+        rev = Board.objects.filter(pk=board_id).values_list("rev", flat=True).first()
+        return {} if rev is None else {live.revision_group(board_id): revision_html(board_id, rev)}
+
+    live.signal_on_commit(f"rev:{board_id}", render)
+
+
 def personal_changed(board_id: int, participant_id: int) -> None:
     """Send one participant what only they see of the board."""
 

@@ -168,11 +168,23 @@ def _exports_render_here(request) -> Iterator[None]:
 def _coalesced_pushes_stay_here() -> Iterator[None]:
     """Coalesced pushes wait for `live.flush_coalesced()` instead of a timer thread, and no
     test inherits another's half-second budget."""
-    live.coalescer.reset()
-    live.coalescer.threads = False
+    for coalescer in (live.coalescer, live.signals):
+        coalescer.reset()
+        coalescer.threads = False
     yield
-    live.coalescer.reset()
-    live.coalescer.threads = True
+    for coalescer in (live.coalescer, live.signals):
+        coalescer.reset()
+        coalescer.threads = True
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    from tests import tally
+
+    lines = tally.summary()
+    if lines:
+        terminalreporter.section("tried")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def pytest_configure(config):

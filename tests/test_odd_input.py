@@ -30,6 +30,7 @@ from hypothesis import given, settings, strategies as st
 from boards import services
 from boards.models import Board, Card, Color
 from boards.services import synergies
+from tests import tally
 from tests.boards.wall import add
 from tests.conftest import join_via_http
 from tests.factories import (
@@ -668,6 +669,7 @@ def sharp_requests(route: Route, spec: Spec, world: World) -> Iterator[Request]:
 
 def send(world: World, request: Request):
     """One request, in a transaction rolled back after it: every example starts alike."""
+    tally.count("odd-request")
     client = world.clients[request.role]
     cookies = copy.deepcopy(client.cookies)
     headers = {"HX-Request": "true"} if request.htmx else {}

@@ -17,6 +17,7 @@ from django.test import Client
 from hypothesis import given, settings, strategies as st
 
 from boards.routing import websocket_urlpatterns
+from tests import tally
 from tests.boards.wall import add
 from tests.conftest import join_via_http
 from tests.factories import UserFactory
@@ -82,6 +83,7 @@ def cookie_of(client: Client | None) -> bytes:
 
 async def attempt(path: str, query: bytes, headers: list[tuple[bytes, bytes]]) -> bool:
     """Open and close one socket: refused or accepted, never an exception."""
+    tally.count("odd-socket")
     communicator = WebsocketCommunicator(application, path, headers=headers)
     communicator.scope["query_string"] = query  # raw bytes, as a server hands them on
     connected, _code = await communicator.connect(timeout=TIMEOUT)

@@ -65,6 +65,11 @@ def plenary_group(workshop_id: int, audience: Audience, language: str) -> str:
     return f"plenary.{workshop_id}.{audience}.{language}"
 
 
+def revision_group(board_id: int) -> str:
+    """Every socket showing `board_id`, whoever and in whatever language: its revision signal."""
+    return f"board.{board_id}.rev"
+
+
 def participant_group(participant_id: int) -> str:
     return f"participant.{participant_id}"
 
@@ -179,8 +184,11 @@ class Coalescer:
     latest render goes out in the same send, as its own message.
     """
 
-    def __init__(self, interval: float = 0.5) -> None:
+    def __init__(self, interval: float = 0.5, *, leading: bool = True) -> None:
         self.interval = interval
+        # Without `leading`, even the first change waits `interval`: a debounce whose one send
+        # renders the state at its end (the revision signal).
+        self.leading = leading
         self.clock: Callable[[], float] = time.monotonic
         # Off in the unit tests: nothing renders on another thread; they call `flush`.
         self.threads = True
@@ -195,7 +203,10 @@ class Coalescer:
                 self._pending[key][part] = render
                 return
             self._pending[key] = {part: render}
-            wait = self._last.get(key, float("-inf")) + self.interval - self.clock()
+            if self.leading:
+                wait = self._last.get(key, float("-inf")) + self.interval - self.clock()
+            else:
+                wait = self.interval
             if wait > 0:
                 if self.threads:
                     timer = threading.Timer(wait, self._fire, args=(key, _main_loop()))
@@ -258,6 +269,8 @@ def _main_loop() -> object:
 
 
 coalescer = Coalescer()
+# The revision signal of each board, a second after its first change: see `signal_on_commit`.
+signals = Coalescer(interval=1.0, leading=False)
 
 
 def send_html_coalesced(key: str, render: Callable[[], dict[str, str]], *, part: str = "") -> None:
@@ -266,9 +279,21 @@ def send_html_coalesced(key: str, render: Callable[[], dict[str, str]], *, part:
     transaction.on_commit(lambda: coalescer.request(key, part, render))
 
 
+def signal_on_commit(key: str, render: Callable[[], dict[str, str]]) -> None:
+    """After commit, push `render`'s {group: html} once, `signals.interval` after the first
+    change for `key`, rendered then: a burst of changes costs one send.
+
+    This is how every screen of a board learns the board's newest revision about a second
+    after it changed, even when the push of that change was lost on its way: the client
+    fetches a snapshot if it is still behind shortly after (`static/js/stellwand.js`).
+    """
+    transaction.on_commit(lambda: signals.request(key, "", render))
+
+
 def flush_coalesced() -> None:
-    """Send every coalesced push that is waiting (for tests, and at shutdown)."""
+    """Send every coalesced push and signal that is waiting (for tests, and at shutdown)."""
     coalescer.flush()
+    signals.flush()
 
 
 def close_on_commit(groups: list[str], code: int) -> None:

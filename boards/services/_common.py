@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
+from boards import events
 from boards.models import Board
 from workshop.models import Workshop
 from workshop.permissions import Actor
@@ -52,6 +53,7 @@ def bump(board: Board) -> int:
     """The next revision of `board` (inside the transaction that changed it)."""
     board.rev += 1
     board.save(update_fields=["rev"])
+    events.revision_changed(board.pk)
     return board.rev
 
 

@@ -2,8 +2,10 @@
  *
  * The WebSocket (htmx ws extension) only pushes. Each board has a revision in
  * #board-N-rev[data-rev]. A push with the next revision is applied; an old one is
- * dropped (the snapshot already had it); a jump means a push was lost, so the board
- * is fetched again over HTTP. The server sends a heartbeat; a socket that stays silent
+ * dropped (the snapshot already had it); one that skips a revision waits a moment for the
+ * missing one (pushes of one board can overtake each other), then the board is fetched
+ * again over HTTP. About a second after a board changed, the server also sends its newest
+ * revision alone: a screen still behind it shortly after lost a push and fetches the board. The server sends a heartbeat; a socket that stays silent
  * longer than that is dead (Wi-Fi change, NAT timeout) and is replaced.
  *
  * Cards are POSTed with a client-made id and kept in localStorage until the server has
@@ -21,6 +23,7 @@
   var RESYNC_MS = 30000;        // a safety net: compare with the server now and then
   var SILENCE_MS = 60000;       // no message (not even a heartbeat) for this long: reconnect
   var SEND_TIMEOUT_MS = 15000;  // a POST that hangs is aborted and retried later
+  var GAP_WAIT_MS = 1000;       // a push overtaken by a later one is usually here by then
 
   function t(key) {
     var el = document.getElementById("i18n");
@@ -100,7 +103,7 @@
   // `latest` is the newest socket the extension made: events of older sockets are stale.
   var live = {
     wrapper: null, latest: null, open: false, stopped: false, retries: 0,
-    syncing: {}, maxSeen: {}, lastMessage: Date.now(),
+    syncing: {}, maxSeen: {}, held: {}, lastMessage: Date.now(),
   };
   var TRY_AGAIN = 4013;  // the server cannot reach its channel layer (Redis) right now
 
@@ -140,8 +143,56 @@
     old.replaceWith(wall);
     htmx.process(wall);
     tidy();
+    releaseHeld();
     // Pushes newer than this snapshot were dropped while it was on its way: fetch again.
-    if ((live.maxSeen[id] || 0) > rev) setTimeout(function () { resync(id); }, 200);
+    if ((live.maxSeen[id] || 0) > (currentRev(id) || rev)) setTimeout(function () { resync(id); }, 200);
+  }
+
+  /* A push that skips a revision waits for the one it skipped: under load the pushes of one
+   * board can arrive out of order, and a burst must not send every phone for a snapshot.
+   * What is still missing after GAP_WAIT_MS was lost: the board is fetched. */
+  function hold(id, rev, message) {
+    var held = live.held[id] || (live.held[id] = { messages: {}, timer: null });
+    held.messages[rev] = message;
+    if (held.timer) return;
+    held.timer = setTimeout(function () {
+      held.timer = null;
+      if (!Object.keys(held.messages).length) return;
+      held.messages = {};
+      resync(id);
+    }, GAP_WAIT_MS);
+  }
+
+  /* Apply held pushes that are next now; forget the ones a snapshot already covers. */
+  function releaseHeld() {
+    Object.keys(live.held).forEach(function (id) {
+      var held = live.held[id];
+      var have = currentRev(id);
+      Object.keys(held.messages).forEach(function (r) {
+        if (have === null || parseInt(r, 10) <= have) delete held.messages[r];
+      });
+      var next = have === null ? null : held.messages[have + 1];
+      if (next) {
+        delete held.messages[have + 1];
+        // Through the socket's own handling, as if it arrived now (and the next after it).
+        if (live.latest) live.latest.dispatchEvent(new MessageEvent("message", { data: next }));
+      } else if (!Object.keys(held.messages).length && held.timer) {
+        clearTimeout(held.timer);
+        held.timer = null;
+      }
+    });
+  }
+
+  /* The server's newest revision of a board: still behind it a moment later, a push was
+   * lost (not just slower than this signal), and the board is fetched. */
+  function noteRevision(id, rev) {
+    var have = currentRev(id);
+    if (have === null || !(rev > have)) return;
+    live.maxSeen[id] = Math.max(live.maxSeen[id] || 0, rev);
+    setTimeout(function () {
+      var now = currentRev(id);
+      if (now !== null && now < rev) resync(id);
+    }, GAP_WAIT_MS);
   }
 
   function resync(boardId) {
@@ -207,6 +258,8 @@
     var frag = parse(message);
     var go = frag.querySelector("template[data-navigate]");
     if (go) { e.preventDefault(); follow(go.dataset.navigate); return; }
+    var signal = frag.querySelector("template[data-rev-signal]");
+    if (signal) { e.preventDefault(); noteRevision(signal.dataset.boardId, parseInt(signal.dataset.rev, 10)); return; }
     var revEl = frag.querySelector("[data-rev][data-board-id]");
     // This phone's dots are on their way: the answer to the last one brings the truth.
     if (!revEl && voting.inFlight && frag.querySelector("[data-personal]")) { e.preventDefault(); return; }
@@ -224,10 +277,10 @@
       return;
     }
     if (rev <= have) { e.preventDefault(); return; }  // already in the snapshot
-    if (rev > have + 1) { e.preventDefault(); resync(id); }  // a push was lost
+    if (rev > have + 1) { e.preventDefault(); hold(id, rev, message); }  // overtaken, or lost
   });
 
-  document.addEventListener("htmx:wsAfterMessage", tidy);
+  document.addEventListener("htmx:wsAfterMessage", function () { tidy(); releaseHeld(); });
 
   /* ---- the agenda: the phone says what to do now and goes where the phase is ---- */
 
