@@ -323,3 +323,32 @@ def test_a_cache_that_does_not_answer_lets_cards_through_and_says_so_once(
     warnings = [r for r in caplog.records if r.name == "workshop.ratelimit"]
     assert [r.levelname for r in warnings] == ["WARNING"]
     assert "rate limits are off" in warnings[0].getMessage()
+
+
+def test_two_workers_count_together_in_a_real_redis(monkeypatch, clock, tmp_path):
+    """Two cache clients, as two workers have, on a redis-server of the test's own: a
+    participant whose posts alternate between them gets 20 in, not 20 on each."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from tests.servers import PrivateRedis, free_port
+
+    server = PrivateRedis(free_port())
+    server.start()
+    try:
+        location = f"redis://127.0.0.1:{server.port}/0"
+        workers = [RedisCache(location, {"KEY_PREFIX": "test"}) for _ in range(2)]
+        answers = []
+        for n in range(25):
+            monkeypatch.setattr(ratelimit, "cache", workers[n % 2])
+            answers.append(ratelimit.hit(ratelimit.CARDS, "p7"))
+            clock.tick(0.1)
+        assert answers[:20] == [None] * 20
+        assert all(isinstance(wait, int) and wait >= 1 for wait in answers[20:])
+        assert ratelimit.health.down is False
+        # The counters expire by themselves: nothing is left behind for long.
+        keys = workers[0]._cache.get_client().keys("test:*")
+        assert keys
+        ttl = workers[0]._cache.get_client().ttl(keys[0])
+        assert 0 < ttl <= 2 * 60 + 1
+    finally:
+        server.stop()
