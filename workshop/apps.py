@@ -10,3 +10,11 @@ class WorkshopConfig(AppConfig):
         from workshop.ids import register_converters
 
         register_converters()  # before either URLconf is imported
+
+        from workshop.addresses import trusted_networks
+        from workshop.ratelimit import SCOPES, rate_for
+
+        # A mistyped limit or proxy stops the start, not every request that would use it.
+        for scope in SCOPES:
+            rate_for(scope)
+        trusted_networks()

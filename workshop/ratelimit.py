@@ -33,6 +33,7 @@ from django.utils.translation import ngettext
 logger = logging.getLogger(__name__)
 
 CARDS, VOTES, JOINS, CODES = "cards", "votes", "joins", "codes"
+SCOPES = (CARDS, VOTES, JOINS, CODES)
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*s?\s*")
 
 clock = time.time  # tests move time on by replacing this

@@ -280,22 +280,38 @@ def test_wrong_codes_on_the_home_page_count_too_and_say_so_in_english(group_a, c
 # the shared cache ---------------------------------------------------------------------------
 
 
-def caches_of(**env: str) -> str:
+def run_django(script: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "REDIS"))
     }
     environment.update(DJANGO_SETTINGS_MODULE="workshop.settings", **env)
-    script = "from django.conf import settings; c = settings.CACHES['default']; "
-    script += "print(c['BACKEND'], c.get('LOCATION', ''))"
-    done = subprocess.run(
-        [sys.executable, "-c", script],
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + script],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+
+
+def caches_of(**env: str) -> str:
+    script = "from django.conf import settings; c = settings.CACHES['default']; "
+    script += "print(c['BACKEND'], c.get('LOCATION', ''))"
+    done = run_django(script, **env)
+    assert done.returncode == 0, done.stderr
     return done.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("STELLWAND_RATE_CARDS", "zwanzig"), ("STELLWAND_TRUSTED_PROXIES", "10.0.0.0/33")],
+)
+def test_a_mistyped_limit_or_proxy_stops_the_start(name, value):
+    done = run_django("print('started')", **{name: value})
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr
+    assert "started" not in done.stdout
 
 
 def test_the_counters_live_in_redis_when_redis_url_is_set():
