@@ -330,6 +330,7 @@ def main() -> None:
         env.pop("REDIS_URL", None)
         if args.redis:
             env["REDIS_URL"] = args.redis
+        env["STELLWAND_RATE_CARDS"] = "off"  # one phone posts every card: latency, not limits
         python = sys.executable
         subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         board_id, keys = prepare(db_url, args.phones + args.posters)

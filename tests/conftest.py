@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.http import HttpRequest
 from django.test import Client, override_settings
@@ -15,7 +16,7 @@ from django.urls import reverse
 from tests import services
 from tests.factories import BreakoutGroupFactory, UserFactory, WorkshopFactory
 from tests.servers import Daphne, database_url, start_daphne
-from workshop import live
+from workshop import live, ratelimit
 from workshop.models import BreakoutGroup, Participant, Workshop
 
 
@@ -213,6 +214,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if services.required():
             pytest.fail(f"STELLWAND_REQUIRE_SERVICES is set, but {reason}", pytrace=False)
         pytest.skip(f"{reason}: the tests that need {service} are skipped")
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_count_afresh(settings) -> None:
+    """Every test counts from zero, in this process's memory: never in a Redis that REDIS_URL
+    may name (the machine's shared one). The limits stay on, as configured."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    cache.clear()
+    ratelimit.health.down = False
 
 
 @pytest.fixture(autouse=True)

@@ -11,3 +11,10 @@ class WorkshopConfig(AppConfig):
 
         register_converters()  # before either URLconf is imported
         import workshop.legal  # noqa: F401 (its deploy check)
+        from workshop.addresses import trusted_networks
+        from workshop.ratelimit import SCOPES, rate_for
+
+        # A mistyped limit or proxy stops the start, not every request that would use it.
+        for scope in SCOPES:
+            rate_for(scope)
+        trusted_networks()

@@ -137,6 +137,20 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The rate limits' counters (workshop/ratelimit.py): shared by all workers through Redis; in
+# one process's memory without it. A Redis that does not answer must not hold up a request.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("STELLWAND_CACHE_PREFIX", "stellwand"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -244,16 +258,26 @@ if STELLWAND_LEGAL_DIR:
 # A workshop's JSON to import ("Import a workshop"): far above any workshop's export.
 STELLWAND_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
+# The client's address (workshop/addresses.py) is REMOTE_ADDR; X-Forwarded-For is read only
+# when REMOTE_ADDR is one of these proxies (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8").
+STELLWAND_TRUSTED_PROXIES = env_list("STELLWAND_TRUSTED_PROXIES", "")
+
+# Rate limits (workshop/ratelimit.py, reasons in the README): "N/S" lets N requests pass in
+# any S seconds, a burst of N at once included; "off" switches a limit off.
+STELLWAND_RATE_CARDS = os.environ.get("STELLWAND_RATE_CARDS", "20/60")  # per participant
+STELLWAND_RATE_VOTES = os.environ.get("STELLWAND_RATE_VOTES", "60/60")  # per participant
+STELLWAND_RATE_JOINS = os.environ.get("STELLWAND_RATE_JOINS", "120/60")  # per address
+STELLWAND_RATE_CODES = os.environ.get("STELLWAND_RATE_CODES", "20/60")  # wrong codes, per address
+
 # Login guessing (django-axes): a username is locked from one address only, so that nobody can
-# lock a facilitator out from elsewhere. The address is REMOTE_ADDR: no proxy is trusted yet,
-# so X-Forwarded-For is never read.
+# lock a facilitator out from elsewhere; the address as for the rate limits.
 STELLWAND_LOGIN_FAILURES = int(os.environ.get("STELLWAND_LOGIN_FAILURES", "5"))
 STELLWAND_LOGIN_COOLOFF_MINUTES = int(os.environ.get("STELLWAND_LOGIN_COOLOFF_MINUTES", "15"))
 AXES_FAILURE_LIMIT = STELLWAND_LOGIN_FAILURES
 AXES_COOLOFF_TIME = timedelta(minutes=STELLWAND_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+AXES_CLIENT_IP_CALLABLE = "workshop.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "workshop.views.login_locked_out"
 AXES_USERNAME_CALLABLE = "workshop.views.axes_username"  # what a column holds, no NUL
 AXES_VERBOSE = False  # verbose logs the user agent; usernames and addresses stay masked

@@ -22,6 +22,7 @@ from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from workshop import services
+from workshop.codes import TooManyWrongCodes, too_many_wrong_codes, workshop_for_code
 from workshop.decorators import facilitator_required
 from workshop.forms import FacilitatorAddForm, JoinCodeForm, LoginForm, WorkshopForm
 from workshop.models import Workshop
@@ -87,7 +88,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def home(request: HttpRequest) -> HttpResponse:
     form = JoinCodeForm(request.GET or None)
     if form.is_valid():
-        workshop = services.workshop_by_code(form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        try:
+            workshop = workshop_for_code(request, code)
+        except TooManyWrongCodes as limited:
+            return too_many_wrong_codes(request, code, limited.seconds)
         if workshop is not None:
             return redirect("join", code=workshop.join_code)
         form.add_error("code", _("No workshop has this code. Please check it and try again."))

@@ -16,18 +16,22 @@ from boards.models import Board
 from boards.permissions import Refused, can, refusal
 from boards.services.breakouts import breakouts_configure, group_change, participant_move
 from boards.views.participant import _message, _participant_board
+from workshop.codes import TooManyWrongCodes, too_many_wrong_codes, workshop_for_code
 from workshop.decorators import facilitator_required
 from workshop.forms import BreakoutsForm, GroupChoiceForm
 from workshop.live import Audience
 from workshop.models import Workshop
 from workshop.permissions import Action, Actor
-from workshop.services import participant_for_session, workshop_by_code
+from workshop.services import participant_for_session
 from workshop.views import back_to_form_page
 
 
 def join_wait(request: HttpRequest, code: str) -> HttpResponse:
     """A joined phone waits here until the facilitators assign it a group."""
-    workshop = workshop_by_code(code)
+    try:
+        workshop = workshop_for_code(request, code)
+    except TooManyWrongCodes as limited:
+        return too_many_wrong_codes(request, code, limited.seconds)
     if workshop is None:
         raise Http404
     participant = participant_for_session(request.session, workshop)

@@ -18,13 +18,15 @@ from boards.models import Board, Card
 from boards.permissions import Refused, can, refusal
 from boards.selectors import plenary as read
 from boards.selectors.agenda import agenda
-from workshop import permissions
+from workshop import permissions, ratelimit
+from workshop.addresses import client_address
 from workshop.breakouts import group_options
+from workshop.codes import TooManyWrongCodes, too_many_wrong_codes, workshop_for_code
 from workshop.forms import DisplayNameForm, JoinForm
 from workshop.live import Audience
 from workshop.models import Assignment, Participant, Workshop
 from workshop.permissions import Action, Actor, actor_for
-from workshop.services import participant_for_session, participant_join, workshop_by_code
+from workshop.services import participant_for_session, participant_join
 
 
 def closed_page(
@@ -41,7 +43,10 @@ def closed_page(
 
 
 def join(request: HttpRequest, code: str) -> HttpResponse:
-    workshop = workshop_by_code(code)
+    try:
+        workshop = workshop_for_code(request, code)
+    except TooManyWrongCodes as limited:
+        return too_many_wrong_codes(request, code, limited.seconds)
     if workshop is None:
         raise Http404
     participant = participant_for_session(request.session, workshop)
@@ -56,7 +61,11 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         }
     current = participant.group if participant else None
     form = JoinForm(request.POST or None, workshop=workshop, initial=initial, current=current)
-    if request.method == "POST" and form.is_valid():
+    wait = ratelimit.hit(ratelimit.JOINS, client_address(request)) if request.POST else None
+    if wait is not None:
+        form.is_valid()  # the form again as it was sent, with the message above it
+        form.add_error(None, ratelimit.message(ratelimit.JOINS, wait))
+    elif request.method == "POST" and form.is_valid():
         try:
             participant = participant_join(
                 session=request.session, workshop=workshop, **form.cleaned_data
@@ -75,7 +84,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "choosing": choosing,
         "all_full": choosing and not form.fields["group"].queryset.exists(),
     }
-    return render(request, "boards/join.html", context)
+    response = render(request, "boards/join.html", context)
+    return response if wait is None else ratelimit.too_many(response, wait)
 
 
 def _participant_board(request: HttpRequest, board_id: int) -> tuple[Board, Participant | None]:
@@ -156,6 +166,19 @@ def card_post(request: HttpRequest, board_id: int) -> HttpResponse:
     board, participant = _participant_board(request, board_id)
     if not can(request.actor, Action.ADD_CARD, board=board):
         return _refused(request, Action.ADD_CARD, board, "boards/board.html#card-error")
+    author = f"p{participant.pk}" if participant is not None else f"u{request.user.pk}"
+    wait = ratelimit.hit(ratelimit.CARDS, author)
+    if wait is not None:
+        # The phone keeps the card in its outbox and sends it again after `Retry-After`.
+        error = ratelimit.message(ratelimit.CARDS, wait)
+        if request.htmx:
+            response = render(request, "boards/board.html#card-error", {"error": error})
+        else:
+            form = CardForm(request.POST)
+            form.is_valid()
+            context = _page_context(board, participant, form) | {"error": error}
+            response = render(request, "boards/board.html", context)
+        return ratelimit.too_many(response, wait)
     form = CardForm(request.POST)
     error, status, drop = None, 400, False
     if form.is_valid():
@@ -283,6 +306,13 @@ def _vote(request: HttpRequest, board_id: int, action: Callable[..., int]) -> Ht
     board, participant = _participant_board(request, board_id)
     if participant is None or not can(request.actor, Action.VOTE, board=board):
         return _message(request, refusal(request.actor, Action.VOTE, board=board), 403)
+    wait = ratelimit.hit(ratelimit.VOTES, f"p{participant.pk}")
+    if wait is not None:
+        # With the participant's real state, so that the phone takes back its guess.
+        message = ratelimit.message(ratelimit.VOTES, wait)
+        return ratelimit.too_many(
+            _message(request, message, 429, personal_html(board, participant)), wait
+        )
     voting = board.voting_rounds.filter(closed_at=None).first()
     if voting is None:  # closed between the check and here
         return _message(request, _("Voting is closed."), 400, personal_html(board, participant))

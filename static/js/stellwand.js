@@ -10,7 +10,7 @@
  *
  * Cards are POSTed with a client-made id and kept in localStorage until the server has
  * them: a retry after a lost connection never creates a second card, and nothing typed
- * is lost while offline.
+ * is lost while offline. A 429 holds the outbox for the server's Retry-After, then it goes on.
  *
  * The wall is the same for every participant; what is one person's own (their hidden
  * cards, their dots) comes in #board-N-me. After every swap `tidy()` decorates the wall
@@ -367,6 +367,8 @@
   function pendingKey(form) { return "stellwand.pending." + form.dataset.boardId; }
   var sending = {};
   var flushing = false;
+  // After a 429: nothing is sent before the server's Retry-After; then the outbox goes on.
+  var held = { until: 0, timer: null, message: "" };
 
   function renderPending(form) {
     var list = document.querySelector("[data-pending-list]");
@@ -404,9 +406,22 @@
     renderPending(form);
   }
 
+  function hold(form, retryAfter, message) {
+    var wait = Math.max(1, parseInt(retryAfter, 10) || 10) * 1000;
+    held.until = Date.now() + wait;
+    held.message = message;
+    showError(form, message);
+    clearTimeout(held.timer);
+    held.timer = setTimeout(function resume() {
+      if (flushing) { held.timer = setTimeout(resume, 1000); return; }
+      held.until = 0;
+      flushPending();
+    }, wait);
+  }
+
   /* POST one card; resolves when this attempt is over, whatever its outcome. */
   function send(form, item) {
-    if (sending[item.uuid] || item.error) return Promise.resolve();
+    if (sending[item.uuid] || item.error || Date.now() < held.until) return Promise.resolve();
     sending[item.uuid] = true;
     renderPending(form);
     var abort = new AbortController();
@@ -418,12 +433,16 @@
       headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ text: item.text, client_uuid: item.uuid, color: item.color || "" }),
     }).then(function (r) {
-      return r.text().then(function (html) { return { status: r.status, html: html }; });
+      return r.text().then(function (html) {
+        return { status: r.status, html: html, retryAfter: r.headers.get("Retry-After") };
+      });
     }).then(function (res) {
       sending[item.uuid] = false;
       var message = parse(res.html).querySelector("[data-composer-error]");
       if (res.status === 200) {
         update(form, item.uuid, function () { return null; });
+        var shownError = form.querySelector("[data-composer-error]");
+        if (held.message && shownError && shownError.textContent === held.message) showError(form, "");
         var answer = parse(res.html);
         var cards = document.getElementById("board-" + form.dataset.boardId + "-cards");
         var card = answer.querySelector("[data-card]");
@@ -450,7 +469,11 @@
           update(form, item.uuid, function (i) { i.error = message.textContent; return i; });
         }
         showError(form, message.textContent);
-      } else if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+      } else if (res.status === 429) {
+        // Too many at once: the card stays in the outbox and goes when the server said.
+        hold(form, res.retryAfter, message ? message.textContent : t("refused"));
+        renderPending(form);
+      } else if (res.status >= 400 && res.status < 500 && res.status !== 408) {
         // Not allowed right now (session lost, workshop closed, group removed): keep it.
         showError(form, message ? message.textContent : t("refused"));
         renderPending(form);
