@@ -82,6 +82,7 @@ def legal_page(request: HttpRequest, page: str) -> HttpResponse:
         # Where phones reach this server (the join address), as the join panel names it.
         "host": urlsplit(settings.STELLWAND_PUBLIC_URL).netloc or request.get_host(),
         "retention_days": settings.STELLWAND_RETENTION_DAYS,
+        "login_record_days": settings.STELLWAND_LOGIN_RECORD_DAYS,
         "undo_hours": UNDO_HOURS,
         "session_days": settings.SESSION_COOKIE_AGE // 86400,
         "card_max_length": settings.STELLWAND_CARD_MAX_LENGTH,

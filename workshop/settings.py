@@ -231,6 +231,8 @@ STELLWAND_PARALLELS = os.environ.get("STELLWAND_PARALLELS", "related")
 STELLWAND_THESAURUS = os.environ.get("STELLWAND_THESAURUS", "")
 # Data protection: `manage.py cleanup` deletes workshops that ended more than this many days ago.
 STELLWAND_RETENTION_DAYS = int(os.environ.get("STELLWAND_RETENTION_DAYS", "90"))
+# ... and the login records (address and browser of each sign-in and failed try) after this many.
+STELLWAND_LOGIN_RECORD_DAYS = int(os.environ.get("STELLWAND_LOGIN_RECORD_DAYS", "7"))
 # The legal pages (/impressum/, /datenschutz/, /barrierefreiheit/, /leichte-sprache/) name the
 # body that runs this server. Multi-line values (an address) take a newline or " | " between lines.
 STELLWAND_OPERATOR = {

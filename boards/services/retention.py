@@ -138,6 +138,18 @@ def expired(now: datetime.datetime | None = None) -> list[Workshop]:
     return [w for w in candidates if ends_at(w) < limit]
 
 
+def purge_login_records(now: datetime.datetime | None = None) -> int:
+    """Sign-ins and failed tries (with address and browser) older than
+    STELLWAND_LOGIN_RECORD_DAYS: a lockout lasts minutes, these records need not last longer."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    limit = (now or timezone.now()) - datetime.timedelta(days=settings.STELLWAND_LOGIN_RECORD_DAYS)
+    return sum(
+        model.objects.filter(attempt_time__lt=limit).delete()[0]
+        for model in (AccessAttempt, AccessFailureLog, AccessLog)
+    )
+
+
 def purge_deleted_cards(now: datetime.datetime | None = None) -> int:
     """Cards deleted longer ago than undo can reach are deleted for good."""
     now = now or timezone.now()

@@ -140,3 +140,29 @@ def test_the_export_page_says_when_the_workshop_will_be_deleted(facilitator_clie
     assert f"Stellwand löscht diesen Workshop mit allem, was dazugehört, am {day}" in (
         page.content.decode()
     )
+
+
+def test_cleanup_deletes_login_records_past_their_days_only(db, settings):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    settings.STELLWAND_LOGIN_RECORD_DAYS = 7
+    now = timezone.now()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        for days in (8, 6):
+            extra = {"failures_since_start": 1} if model is AccessAttempt else {}
+            record = model.objects.create(
+                username=f"{model.__name__}-{days}",
+                ip_address="192.0.2.7",
+                user_agent="Test",
+                **extra,
+            )
+            model.objects.filter(pk=record.pk).update(
+                attempt_time=now - datetime.timedelta(days=days)
+            )
+    out = io.StringIO()
+    call_command("cleanup", "--dry-run", stdout=out)
+    assert AccessLog.objects.count() == 2
+    call_command("cleanup", stdout=out)
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        assert list(model.objects.values_list("username", flat=True)) == [f"{model.__name__}-6"]
+    assert "3 login record(s)" in out.getvalue()
