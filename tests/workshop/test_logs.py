@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,7 +16,7 @@ import pytest
 import websockets
 
 from boards.models import Card
-from tests.servers import Daphne, database_url, start_daphne
+from tests.servers import Daphne, PrivateRedis, database_url, free_port, start_daphne
 from workshop import live, services
 from workshop.logs import MASK, MaskSecrets, mask
 
@@ -322,3 +323,62 @@ def test_no_card_text_name_or_secret_in_the_real_servers_debug_log(tmp_path, mar
     secrets = secrets_of(workshop, phone, laptop, stranger)
     assert not leaks(log, secrets), (leaks(log, secrets), log[-5000:])
     assert not leaks(caplog.text, secrets)
+
+
+async def close_code_or_snapshot(server: Daphne, path: str, visitor: Visitor) -> str:
+    try:
+        frame = await first_frame(server, path, visitor)
+    except websockets.ConnectionClosed as closed:
+        return str(closed.rcvd.code if closed.rcvd else None)
+    return "snapshot" if "data-snapshot" in frame else "other"
+
+
+@pytest.mark.services("redis")
+def test_no_card_text_name_or_secret_in_the_debug_log_of_a_redis_outage(tmp_path, marked):
+    from django.db import connection
+
+    workshop, group = marked
+    board = group.board
+    redis = PrivateRedis(free_port())  # the test's own, never the machine's shared one
+    redis.start()
+    server = start_daphne(
+        tmp_path / "daphne.log",
+        DATABASE_URL=database_url(connection.settings_dict),
+        REDIS_URL=f"redis://127.0.0.1:{redis.port}/0",
+        STELLWAND_CHANNEL_PREFIX=f"logs{SPUR}",
+        DJANGO_DEBUG="true",
+        DJANGO_LOG_LEVEL="DEBUG",
+    )
+    socket, cards = f"/ws/boards/{board.pk}/", f"/b/{board.pk}/cards/"
+    try:
+        phone = join(server, workshop, group)
+        pushed = asyncio.run(
+            push_then_frame(server, socket, phone, lambda: phone.post(cards, card_form(CARD)))
+        )
+        assert pushed == (200, live.CLOSE_PUSH_ONLY)
+        card = Card.objects.get(text=CARD)
+        redis.stop()
+        assert phone.post(cards, card_form(f"{CARD} im Ausfall")) == 200
+        edit = {"text": f"{CARD} im Ausfall geändert", "version": card.version}
+        assert phone.post(f"/b/{board.pk}/cards/{card.pk}/edit/", edit) == 200
+        outage = asyncio.run(close_code_or_snapshot(server, socket, phone))
+        assert outage == str(live.CLOSE_TRY_AGAIN)
+        time.sleep(3)  # channels_redis' receive task fails once a second meanwhile
+        redis.start()
+        deadline = time.monotonic() + 20
+        while asyncio.run(close_code_or_snapshot(server, socket, phone)) != "snapshot":
+            assert time.monotonic() < deadline, "the socket did not come back with Redis"
+            time.sleep(1)
+        assert phone.post(cards, card_form(f"{CARD} danach")) == 200
+        while "The channel layer is back" not in server.log_text():
+            assert time.monotonic() < deadline, "the log does not say that Redis is back"
+            time.sleep(0.2)
+    finally:
+        server.stop()
+        redis.stop()
+    log = server.log_text()
+    assert "The channel layer is unreachable" in log
+    assert "HTTP response complete" in log  # daphne at DEBUG
+    assert Card.objects.filter(text__startswith=CARD).count() == 3
+    secrets = secrets_of(workshop, phone)
+    assert not leaks(log, secrets), (leaks(log, secrets), log[-5000:])
