@@ -7,6 +7,8 @@ class WorkshopConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self) -> None:
+        from workshop import logs
         from workshop.ids import register_converters
 
         register_converters()  # before either URLconf is imported
+        logs.install()  # no projector token or join code in any log record

@@ -16,6 +16,7 @@ import pytest
 import websockets
 
 from boards.models import Card
+from tests.conftest import join_via_http
 from tests.servers import Daphne, PrivateRedis, database_url, free_port, start_daphne
 from workshop import live, services
 from workshop.logs import MASK, MaskSecrets, mask
@@ -382,3 +383,87 @@ def test_no_card_text_name_or_secret_in_the_debug_log_of_a_redis_outage(tmp_path
     assert Card.objects.filter(text__startswith=CARD).count() == 3
     secrets = secrets_of(workshop, phone)
     assert not leaks(log, secrets), (leaks(log, secrets), log[-5000:])
+
+
+class Collect(logging.Handler):
+    """Every record as it is handed to the first handler, before any handler's filter."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+        self.lines.append(self.format(record))  # with the traceback, as a handler writes it
+
+
+@pytest.fixture
+def every_record():
+    """Every record of every logger at DEBUG, seen first (Django's own do not propagate to
+    the root, and the console handler's filter would mask a record for handlers after it)."""
+    collect = Collect()
+    loggers = [logging.getLogger(), logging.getLogger("django")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.handlers.insert(0, collect)
+        logger.setLevel(logging.DEBUG)
+    yield collect
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.removeHandler(collect)
+        logger.setLevel(level)
+
+
+def test_no_card_text_name_or_secret_in_any_record_of_this_process(
+    marked, every_record, settings, django_capture_on_commit_callbacks
+):
+    """The same paths through the test client: every record, whoever handles it, is clean
+    (the masking happens as a record is made, not only in the server's console handler)."""
+    from django.test import Client
+
+    workshop, group = marked
+    board = group.board
+    settings.ROOT_URLCONF = "tests.logsite"  # the app and one view that fails
+    phone = Client(raise_request_exception=False, headers={"HX-Request": "true"})
+    join_via_http(phone, group, NAME)
+    cards = f"/b/{board.pk}/cards/"
+    statuses = {}
+    with django_capture_on_commit_callbacks(execute=True):  # the pushes render here
+        statuses["accepted"] = phone.post(cards, card_form(CARD)).status_code
+    live.flush_coalesced()
+    statuses["too long"] = phone.post(cards, card_form(CARD * 20)).status_code
+    statuses["too large"] = phone.post(cards, card_form(CARD * 7000)).status_code
+    card = Card.objects.get(text=CARD)
+    edit = f"/b/{board.pk}/cards/{card.pk}/edit/"
+    old = {"text": f"{CARD} geändert", "version": card.version}
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses["edited"] = phone.post(edit, old).status_code
+    statuses["stale edit"] = phone.post(edit, old).status_code
+    statuses["fails"] = phone.post("/test/fails/", {"text": CARD}).status_code
+    strict = Client(enforce_csrf_checks=True)
+    statuses["join without CSRF"] = strict.post(f"/j/{JOIN_CODE}/", {}).status_code
+    statuses["wrong token"] = Client().get(f"/p/{workshop.projector_token[:-2]}xy/").status_code
+    assert statuses == {
+        "accepted": 200,
+        "too long": 400,
+        "too large": 413,
+        "edited": 200,
+        "stale edit": 409,
+        "fails": 500,
+        "join without CSRF": 403,
+        "wrong token": 404,
+    }
+    logged = "\n".join(every_record.lines)
+    for line in (
+        "Bad Request: /b/",
+        "Conflict: /b/",
+        "Internal Server Error: /test/fails/",
+        f"Forbidden (CSRF cookie not set.): /j/{MASK}/",
+        f"Not Found: /p/{MASK}/",
+    ):
+        assert line in logged, f"{line!r} was not logged"
+    secrets = secrets_of(workshop) | {"the phone's session": phone.cookies["sessionid"].value}
+    assert not leaks(logged, secrets), leaks(logged, secrets)
+    for record in every_record.records:  # what any other handler would be handed
+        assert not leaks(f"{record.msg} {record.args}", secrets), record.__dict__
