@@ -467,3 +467,22 @@ def test_no_card_text_name_or_secret_in_any_record_of_this_process(
     assert not leaks(logged, secrets), leaks(logged, secrets)
     for record in every_record.records:  # what any other handler would be handed
         assert not leaks(f"{record.msg} {record.args}", secrets), record.__dict__
+
+
+def test_the_runs_log_guard_sees_a_factorys_card_text_or_name_in_any_record(db):
+    """tests/conftest.py fails a test whose records hold what the factories write."""
+    from tests.conftest import _log_guard
+    from tests.factories import LOG_MARKER, CardFactory, ParticipantFactory
+
+    card, person = CardFactory(), ParticipantFactory()
+    assert LOG_MARKER in card.text
+    assert LOG_MARKER in person.display_name
+    before = len(_log_guard.hits)
+    logging.getLogger("boards.views").warning("card %s", card.text)
+    logging.getLogger("django.request").error("by %(name)s", {"name": person.display_name})
+    try:
+        raise ValueError(card.text)
+    except ValueError:
+        logging.getLogger("workshop").exception("failed")
+    assert len(_log_guard.hits) == before + 3
+    del _log_guard.hits[before:]  # these were on purpose
