@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests import services
-from tests.factories import BreakoutGroupFactory, UserFactory, WorkshopFactory
+from tests.factories import LOG_MARKER, BreakoutGroupFactory, UserFactory, WorkshopFactory
 from tests.servers import Daphne, database_url, start_daphne
 from workshop import live, ratelimit
 from workshop.models import BreakoutGroup, Participant, Workshop
@@ -258,3 +259,57 @@ def _client_login_passes_a_request(monkeypatch) -> None:
 @pytest.fixture(autouse=True, scope="session")
 def _catalogues(compiled_catalogues):
     """Messages are asserted in German, as participants read them."""
+
+
+class LogMarkerGuard(logging.Handler):
+    """Every log record of the run, at the levels configured: those that hold the text the
+    factories put into card texts and names (RELIABILITY.md 26). A substring test per record:
+    it costs nothing, and a hit is a real leak (no log line holds the marker by chance)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.hits: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # a record with odd arguments is its own problem, not this one's
+            text = f"{record.msg} {record.args}"
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" {record.exc_info[1]!r}"
+        if LOG_MARKER in text:
+            self.hits.append(f"{record.name} {record.levelname}: {text[:500]}")
+
+
+_log_guard = LogMarkerGuard()
+
+
+def _guard_logs() -> None:
+    # The root and Django's own logger, which does not propagate (workshop/settings.py).
+    for logger in (logging.getLogger(), logging.getLogger("django")):
+        if _log_guard not in logger.handlers:
+            logger.addHandler(_log_guard)
+
+
+@pytest.fixture(autouse=True)
+def _no_card_text_or_name_in_the_logs() -> Iterator[None]:
+    """A test whose run logged a factory's card text or name fails (at its teardown)."""
+    _guard_logs()
+    before = len(_log_guard.hits)
+    yield
+    if len(_log_guard.hits) > before:
+        pytest.fail(
+            "a log record holds a card text or a name:\n" + "\n".join(_log_guard.hits[before:])
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A record between tests (a timer thread, session teardown) fails the run as well."""
+    if _log_guard.hits and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if _log_guard.hits:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("Log records that hold a card text or a name (scenario 26):")
+            for hit in _log_guard.hits:
+                reporter.write_line(f"  {hit}")

@@ -7,6 +7,7 @@ class WorkshopConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self) -> None:
+        from workshop import logs
         from workshop.ids import register_converters
 
         register_converters()  # before either URLconf is imported
@@ -18,3 +19,4 @@ class WorkshopConfig(AppConfig):
         for scope in SCOPES:
             rate_for(scope)
         trusted_networks()
+        logs.install()  # no projector token or join code in any log record

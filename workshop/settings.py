@@ -284,6 +284,18 @@ AXES_LOCKOUT_CALLABLE = "workshop.views.login_locked_out"
 AXES_USERNAME_CALLABLE = "workshop.views.axes_username"  # what a column holds, no NUL
 AXES_VERBOSE = False  # verbose logs the user agent; usernames and addresses stay masked
 
+# DJANGO_LOG_LEVEL: INFO by default; DEBUG adds every library's detail (to find a fault).
+# At any level no line holds a card text, a name or a secret (RELIABILITY.md 26): neither SQL
+# nor a template's context is logged, and projector tokens and join codes in paths are
+# masked as each record is made (workshop.logs).
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "").strip().upper() or "INFO"
+
+
+def library_level(quiet: str) -> str:
+    """A chatty library's level: `quiet`, unless every detail is asked for."""
+    return "DEBUG" if LOG_LEVEL == "DEBUG" else quiet
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -292,18 +304,23 @@ LOGGING = {
         "quiet_layer": {"()": "workshop.live.QuietLayerErrors"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django's default handler for "django" prints unfiltered: ours replaces it.
-        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "daphne": {"level": "WARNING"},
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # At DEBUG these print what a page is made of: every query with its parameters
+        # (with DEBUG on), and the whole context of a variable a template lacks. Card texts,
+        # names, session keys and CSRF tokens are in both.
+        "django.db.backends": {"level": "INFO"},
+        "django.template": {"level": "INFO"},
+        "daphne": {"level": library_level("WARNING")},
         # A Redis outage is one line (workshop.live.health), not a traceback a second.
         "channels_redis.pubsub": {"filters": ["quiet_layer"]},
         "channels_redis.core": {"filters": ["quiet_layer"]},
-        "django.channels.server": {"level": "WARNING"},
+        "django.channels.server": {"level": library_level("WARNING")},
         # WeasyPrint tells every step of a render at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": library_level("WARNING")},
+        "weasyprint.progress": {"level": library_level("WARNING")},
+        "fontTools": {"level": library_level("WARNING")},
     },
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 import pytest
@@ -10,9 +11,11 @@ from channels.db import database_sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.test import Client
+from django.urls import reverse
 
 from boards import services as board_services
 from boards.services import agenda
+from boards.services.breakouts import breakouts_configure
 from tests.conftest import join_via_http
 from tests.factories import BreakoutGroupFactory, CardFactory, ParticipantFactory, UserFactory
 from workshop import live, services
@@ -485,6 +488,86 @@ async def test_removed_cofacilitator_is_disconnected_and_refused(workshop, board
     await mine.disconnect()
     assert await refused(f"/ws/workshops/{workshop.pk}/", theirs)
     assert await refused(board_path(board_a), theirs)
+
+
+async def drain(communicator, quiet=0.3) -> None:
+    """Read whatever a socket has been sent (its snapshot, people panels) until it is quiet."""
+    while not await communicator.receive_nothing(timeout=quiet):
+        await communicator.receive_output(timeout=TIMEOUT)
+
+
+async def closed_with(communicator) -> tuple[int | None, float]:
+    """Wait for the socket's close (skipping frames pushed before it): its code, and when."""
+    while True:
+        try:
+            output = await communicator.receive_output(timeout=TIMEOUT)
+        except TimeoutError:
+            return None, time.monotonic()  # still open
+        if output["type"] == "websocket.close":
+            return output.get("code"), time.monotonic()
+
+
+async def test_deleting_a_workshop_closes_every_socket_of_it_and_refuses_a_reconnect(
+    workshop, board_a, board_b, phone_a, phone_b, laptop, facilitator, other_group, caplog
+):
+    def more_people():
+        colleague = UserFactory(username="alex")
+        workshop.facilitators.add(colleague)
+        theirs = Client()
+        theirs.force_login(colleague)
+        # A phone that joined after the facilitators took over the assignment waits.
+        breakouts_configure(
+            actor=Actor.facilitator(facilitator),
+            workshop=workshop,
+            assignment="facilitator",
+            max_group_size=None,
+        )
+        waiting = Client()
+        waiting.post(f"/j/{workshop.join_code}/", {"display_name": "Mo"})
+        foreign = Client()
+        join_via_http(foreign, other_group, "Nele")
+        return theirs, waiting, foreign
+
+    colleague, waiting, foreign = await database_sync_to_async(more_people)()
+    token = workshop.projector_token
+    other_board = await database_sync_to_async(lambda: other_group.board)()
+    paths = {
+        "phone of group A": (board_path(board_a), phone_a),
+        "phone of group B": (board_path(board_b), phone_b),
+        "waiting phone": (f"/ws/waiting/{workshop.pk}/", waiting),
+        "console": (f"/ws/workshops/{workshop.pk}/", laptop),
+        "console's plenary": (f"/ws/workshops/{workshop.pk}/?view=plenary", laptop),
+        "facilitator's board page": (board_path(board_a), laptop),
+        "preview of a group's phones": (f"/ws/preview/{board_a.pk}/", laptop),
+        "co-facilitator's console": (f"/ws/workshops/{workshop.pk}/", colleague),
+        "projector": (f"/ws/projector/{token}/", None),
+        "projector of one board": (f"/ws/projector/{token}/?board={board_b.pk}", None),
+        "projector's plenary": (f"/ws/projector/{token}/?view=plenary", None),
+    }
+    sockets = {name: await open_socket(path, client) for name, (path, client) in paths.items()}
+    elsewhere = await open_socket(board_path(other_board), foreign)
+    for communicator in [*sockets.values(), elsewhere]:
+        await drain(communicator)
+
+    def delete():
+        url = reverse("workshop:delete", args=[workshop.pk])
+        assert laptop.post(url, {"confirm": "yes"}).status_code == 302
+
+    caplog.set_level(logging.WARNING)
+    await database_sync_to_async(delete)()
+    deleted = time.monotonic()
+    for name, communicator in sockets.items():
+        code, at = await closed_with(communicator)
+        assert code == live.CLOSE_WORKSHOP_DELETED, name
+        assert at - deleted < 1.0, f"{name} closed after {at - deleted:.2f} s"
+        await communicator.disconnect()
+    # Another workshop's phone goes on.
+    assert await elsewhere.receive_nothing(timeout=0.3)
+    await elsewhere.disconnect()
+    # Nobody gets back in, with the same session or link.
+    for name, (path, client) in paths.items():
+        assert await refused(path, client), name
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
 
 
 async def test_deleting_a_group_closes_its_phones(board_a, board_b, phone_a, phone_b):
