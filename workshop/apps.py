@@ -11,6 +11,7 @@ class WorkshopConfig(AppConfig):
         from workshop.ids import register_converters
 
         register_converters()  # before either URLconf is imported
+        import workshop.checks
         import workshop.legal  # noqa: F401 (its deploy check)
         from workshop.addresses import trusted_networks
         from workshop.ratelimit import SCOPES, rate_for

@@ -50,10 +50,25 @@ print(json.dumps({
 """
 
 
-def _run(*args: str, where: Path | None = None) -> subprocess.CompletedProcess:
+# What bin/serve sets for `make run HOST=0.0.0.0`: the laptop serves the room over plain HTTP.
+ROOM = {
+    "DJANGO_ALLOWED_HOSTS": "192.168.178.20,localhost,127.0.0.1",
+    "STELLWAND_LAN_HOST": "192.168.178.20",
+    "STELLWAND_PUBLIC_URL": "http://192.168.178.20:8000",
+    "CSRF_TRUSTED_ORIGINS": "",
+    "DJANGO_SSL_REDIRECT": "false",
+    "DJANGO_SECURE_COOKIES": "false",
+    "DJANGO_HSTS_SECONDS": "0",
+}
+
+
+def _run(
+    *args: str, where: Path | None = None, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         **PRODUCTION,
+        **(extra or {}),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_SETTINGS_MODULE": "workshop.settings",
     }
@@ -70,6 +85,18 @@ def test_the_readmes_production_setup_passes_the_deploy_checks():
     done = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_room_mode_is_plain_http_by_design_and_the_deploy_check_says_so():
+    done = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", extra=ROOM)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout + done.stderr
+    assert "stellwand.I001" in out
+    assert "Room mode: plain HTTP" in out
+    # Only the HTTPS checks are exempt: a production set-up still gets them.
+    production = _run("manage.py", "check", "--deploy", extra={"DJANGO_HSTS_SECONDS": "0"})
+    assert "security.W004" in production.stdout + production.stderr
+    assert "stellwand.I001" not in production.stdout + production.stderr
 
 
 def test_what_the_deploy_checks_leave_out_holds_too(tmp_path):
