@@ -82,12 +82,13 @@
     // anything else (an error page) is not shown raw.
     var plain = res.text && res.text.length < 400 && res.text.indexOf("<") < 0;
     if (plain) return res.text;
-    var said = res.status === 409 && current(res) && current(res).said;
+    var now = stale(res);
+    var said = now && now.said;
     return said || t("network");
   }
 
   /* What a 409 says and the wall it brings, or null. */
-  function current(res) {
+  function stale(res) {
     if (res.status !== 409 || !res.text || res.text.indexOf("data-error-message") < 0) return null;
     var frag = document.createElement("template");
     frag.innerHTML = res.text;
@@ -176,7 +177,7 @@
       if (!res.ok) {
         toast(refusal(res), "error");
         // Stale: the 409 brought the wall that won; the next try is made on it.
-        var now = current(res);
+        var now = stale(res);
         if (now && now.wall) apply(now.wall, true);
         return;
       }
@@ -419,7 +420,7 @@
         return;
       }
       toast(refusal(res), "error");
-      var now = current(res);
+      var now = stale(res);
       if (now && now.wall) { state.held = null; apply(now.wall, true); } else truth();
     }).catch(function () {
       toast(t("network"), "error");
