@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from boards import services
-from boards.events import wall_context
+from boards.events import wall_context, wall_html
 from boards.forms import EMPTY_CARD, VersionForm
 from boards.models import Board, Card, Color
 from boards.services.voting import MAX_DOTS
@@ -125,6 +125,16 @@ def _refused(request: HttpRequest, board: Board, message: str, status: int) -> H
     return redirect("workshop:board", workshop_id=board.workshop_id, board_id=board.pk)
 
 
+def _conflict(request: HttpRequest, board: Board, message: str) -> HttpResponse:
+    """A stale write: the message, and the wall as it is now (every card's text, place and
+    version, the revision), so the facilitator sees what won and can try again on it."""
+    current = Board.objects.select_related("group", "workshop").filter(pk=board.pk).first()
+    if not request.htmx or current is None:  # a wall deleted meanwhile has no state to show
+        return _refused(request, board, message, 409)
+    said = render(request, "boards/board.html#message", {"error": message}).content.decode()
+    return HttpResponse(said + wall_html(current, Audience.FACILITATORS), status=409)
+
+
 def _done(request: HttpRequest, board: Board, message: str = "") -> HttpResponse:
     if request.htmx:
         return HttpResponse(status=204)
@@ -144,7 +154,7 @@ def moderation_action(view: Action) -> Action:
         try:
             return view(request, board, **kwargs)
         except services.Conflict as conflict:
-            return _refused(request, board, conflict.message, 409)
+            return _conflict(request, board, conflict.message)
         except ValidationError as error:
             return _refused(request, board, " ".join(error.messages), 400)
 

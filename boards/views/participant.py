@@ -232,6 +232,18 @@ def _message(request: HttpRequest, message: str, status: int, extra: str = "") -
     return HttpResponse(html + extra, status=status)
 
 
+def _stale(
+    request: HttpRequest, board: Board, participant: Participant, message: str
+) -> HttpResponse:
+    """A stale write to an own card: the message, and the wall and the author's own cards as
+    they are now (the card's text, place and version), to try again on."""
+    current = Board.objects.select_related("group", "workshop").filter(pk=board.pk).first()
+    if current is None:
+        return _message(request, message, 409)
+    now = wall_html(current, Audience.PARTICIPANTS) + personal_html(current, participant)
+    return _message(request, message, 409, now)
+
+
 def _own_card_answer(
     request: HttpRequest, board: Board, participant: Participant, card: Card
 ) -> HttpResponse:
@@ -272,7 +284,7 @@ def card_edit(request: HttpRequest, board_id: int, card_id: int) -> HttpResponse
     except Refused as exc:
         return _message(request, exc.message, 403)
     except services.Conflict as exc:
-        return _message(request, exc.message, 409)
+        return _stale(request, board, participant, exc.message)
     except ValidationError as exc:
         return _message(request, exc.messages[0], 400)
     return _own_card_answer(request, board, participant, card)
@@ -294,7 +306,7 @@ def card_delete(request: HttpRequest, board_id: int, card_id: int) -> HttpRespon
     except Refused as exc:
         return _message(request, exc.message, 403)
     except services.Conflict as exc:
-        return _message(request, exc.message, 409)
+        return _stale(request, board, participant, exc.message)
     if not request.htmx:
         return redirect("board", board_id=board.pk)
     if card.state != Card.State.PINNED:

@@ -1,8 +1,8 @@
 /* Stellwand moderation wall: drag and drop, the moderation forms, toasts.
  *
  * Every moderation form (form[data-mod]) is sent with fetch; the server answers 204 and
- * pushes the new wall over the socket, or 400/409 with a message shown as a toast (after
- * a 409 the push, or a fresh snapshot, shows the true state). Without JavaScript the same
+ * pushes the new wall over the socket, or 400/409 with a message shown as a toast (a 409
+ * brings the wall as it is now, which replaces the stale one). Without JavaScript the same
  * forms post normally and the page is redirected back.
  *
  * Snapshots replace the whole wall, so whatever the facilitator was doing in it (an open
@@ -78,9 +78,23 @@
   }
 
   function refusal(res) {
-    // A 400/409 carries a plain sentence; anything else (an error page) is not shown raw.
+    // A 400 carries a plain sentence, a 409 its sentence and the wall as it is now;
+    // anything else (an error page) is not shown raw.
     var plain = res.text && res.text.length < 400 && res.text.indexOf("<") < 0;
-    return plain ? res.text : t("network");
+    if (plain) return res.text;
+    var now = stale(res);
+    var said = now && now.said;
+    return said || t("network");
+  }
+
+  /* What a 409 says and the wall it brings, or null. */
+  function stale(res) {
+    if (res.status !== 409 || !res.text || res.text.indexOf("data-error-message") < 0) return null;
+    var frag = document.createElement("template");
+    frag.innerHTML = res.text;
+    var said = frag.content.querySelector("[data-error-message]");
+    var fresh = frag.content.querySelector("section#board-" + boardId);
+    return { said: said ? said.textContent.trim() : "", wall: fresh ? res.text : "" };
   }
 
   /* ---- the composer: one client id per card, kept across panel redraws until it is on
@@ -160,7 +174,13 @@
     var menu = form.closest("details[data-popover]");
     var menuId = menu ? menu.id : null;
     send(form.getAttribute("action"), body).then(function (res) {
-      if (!res.ok) { toast(refusal(res), "error"); return; }
+      if (!res.ok) {
+        toast(refusal(res), "error");
+        // Stale: the 409 brought the wall that won; the next try is made on it.
+        var now = stale(res);
+        if (now && now.wall) apply(now.wall, true);
+        return;
+      }
       forgetDrafts(form);
       if (form.dataset.done) toast(form.dataset.done, "success");
       if (form.hasAttribute("data-clear-selection")) { state.selected = []; syncSelection(); }
@@ -400,7 +420,8 @@
         return;
       }
       toast(refusal(res), "error");
-      truth();
+      var now = stale(res);
+      if (now && now.wall) { state.held = null; apply(now.wall, true); } else truth();
     }).catch(function () {
       toast(t("network"), "error");
       truth();

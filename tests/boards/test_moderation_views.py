@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from boards import services
 from boards.models import Board, Card, Cluster
-from tests.boards.wall import add, in_cluster, loose
+from tests.boards.wall import add, card_shown, fresh, in_cluster, loose, rev
 from tests.factories import UserFactory
 
 HTMX = {"HX-Request": "true"}
@@ -74,6 +76,105 @@ def test_a_stale_move_is_409_with_a_message_and_changes_nothing(board_a, facilit
     assert stale.status_code == 409
     assert "gerade geändert" in stale.content.decode()
     assert in_cluster(cluster) == ["Eins"]
+
+
+def test_a_stale_move_brings_the_cards_current_text_place_and_version(
+    board_a, facilitator_client, facilitator
+):
+    card = add(board_a, "Eins", user=facilitator)
+    cluster = services.cluster_create(board=board_a, title="Takt", user=facilitator)
+    services.card_move(card=card, cluster=cluster, index=0, version=1, user=facilitator)
+    services.card_edit(card=card, text="Eins, genauer", version=2, user=facilitator)
+    stale = facilitator_client.post(
+        url("card-move", board_a, card.pk), {"cluster": "", "version": 1}, headers=HTMX
+    )
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert "Jemand anderes hat das gerade geändert" in body
+    assert card_shown(body, card.pk) == {
+        "text": "Eins, genauer",
+        "cluster": cluster.pk,
+        "index": 0,
+        "version": 3,
+        "rev": rev(board_a),
+    }
+    assert in_cluster(cluster) == ["Eins, genauer"]
+
+
+def _edit(client, board, card, text, version):
+    return client.post(
+        url("card-edit", board, card.pk), {"text": text, "version": version}, headers=HTMX
+    )
+
+
+def _colleague_client(workshop) -> Client:
+    colleague = UserFactory(username="alex")
+    workshop.facilitators.add(colleague)
+    client = Client()
+    client.force_login(colleague)
+    return client
+
+
+def test_two_facilitators_edit_the_same_card_from_the_same_version(
+    board_a, facilitator_client, facilitator
+):
+    card = add(board_a, "Busse öfter", user=facilitator)
+    colleague = _colleague_client(board_a.workshop)
+    # Both walls show version 1 of the card.
+    for client in (facilitator_client, colleague):
+        page = client.get(url("board", board_a)).content.decode()
+        assert card_shown(page, card.pk)["version"] == 1
+
+    first = _edit(facilitator_client, board_a, card, "Busse alle 10 Minuten", 1)
+    second = _edit(colleague, board_a, card, "Busse auch sonntags", 1)
+
+    assert first.status_code == 204
+    assert second.status_code == 409
+    shown = card_shown(second.content.decode(), card.pk)
+    assert shown == {
+        "text": "Busse alle 10 Minuten",
+        "cluster": None,
+        "index": 0,
+        "version": 2,
+        "rev": rev(board_a),
+    }
+    stored = fresh(card)
+    assert (stored.text, stored.version) == ("Busse alle 10 Minuten", 2)
+    # Tried again on what the 409 showed, the colleague's edit is saved.
+    again = _edit(colleague, board_a, card, "Busse auch sonntags", shown["version"])
+    assert again.status_code == 204
+    assert fresh(card).text == "Busse auch sonntags"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_facilitators_edit_the_same_card_at_once_over_http(board_a, facilitator):
+    card = add(board_a, "Busse öfter", user=facilitator)
+    mine = Client()
+    mine.force_login(facilitator)
+    clients = [mine, _colleague_client(board_a.workshop)]
+    texts = ["Busse alle 10 Minuten", "Busse auch sonntags"]
+    barrier = threading.Barrier(2)
+    answers: list = [None, None]
+
+    def edit(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            answers[i] = _edit(clients[i], board_a, card, texts[i], 1)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=edit, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(a.status_code for a in answers) == [204, 409]
+    won = 0 if answers[0].status_code == 204 else 1
+    stored = fresh(card)
+    assert (stored.text, stored.version) == (texts[won], 2)
+    shown = card_shown(answers[1 - won].content.decode(), card.pk)
+    assert (shown["text"], shown["version"]) == (texts[won], 2)
 
 
 def test_a_card_on_another_board_is_not_found(board_a, board_b, facilitator_client, facilitator):

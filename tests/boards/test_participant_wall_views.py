@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from boards import services
 from boards.models import Board, Card, Vote
+from tests.boards.wall import card_shown
 from tests.factories import CardFactory
 from workshop.services import workshop_close
 
@@ -60,6 +61,31 @@ def test_stale_edit_is_a_conflict_with_a_readable_message(phone, board, facilita
     assert "Someone else changed this just now" in response.content.decode()
     card.refresh_from_db()
     assert card.text == "Von der Moderation"
+
+
+def test_a_stale_edit_brings_the_cards_current_text_place_and_version(phone, board, facilitator):
+    client, kim = phone
+    card = own_card(board, kim)
+    cluster = services.cluster_create(board=board, title="Aufenthalt", user=facilitator)
+    services.card_edit(card=card, text="Mehr Sitzbänke am Markt", version=1, user=facilitator)
+    services.card_move(card=card, cluster=cluster, index=0, version=2, user=facilitator)
+    for stale in (
+        client.post(edit_url(card), {"text": "Meins", "version": 1}, headers=HTMX),
+        client.post(delete_url(card), {"version": 1}, headers=HTMX),
+    ):
+        assert stale.status_code == 409
+        body = stale.content.decode()
+        assert "Someone else changed this just now" in body
+        assert card_shown(body, card.pk) == {
+            "text": "Mehr Sitzbänke am Markt",
+            "cluster": cluster.pk,
+            "index": 0,
+            "version": 3,
+            "rev": Board.objects.get(pk=board.pk).rev,
+        }
+        assert f'data-own-cards="{card.pk}"' in body  # and that it is theirs
+    card.refresh_from_db()
+    assert (card.text, card.version, card.deleted_at) == ("Mehr Sitzbänke am Markt", 3, None)
 
 
 def test_editing_a_deleted_card_never_brings_it_back(phone, board):

@@ -7,6 +7,7 @@ import unicodedata
 import uuid
 
 import pytest
+import tinyhtml5
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connections, transaction
@@ -209,6 +210,56 @@ def test_markup_in_card_text_is_pushed_as_text(board_a, sent, django_capture_on_
         assert "<script>" not in html
         assert "<img" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# Names and headings with markup in them, each short enough for its field.
+NAME = "<img src=x onerror=alert('name')>"
+GROUP = '<b hx-get="/" hx-trigger="load">Gruppe</b>'
+HEADING = "<script>alert('heading')</script>"
+
+
+def only_text(html: str) -> str:
+    """The fragment's text, after checking that nothing of a payload became an element or
+    an attribute."""
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    for element in root.iter():
+        assert element.tag not in {"script", "img", "svg"}, html
+        assert not [name for name in element.attrib if name.startswith("on")], html
+        assert element.get("hx-trigger") != "load", html
+        assert element.get("hx-get") != "/", html
+    return "".join(root.itertext())
+
+
+def test_names_and_headings_are_pushed_as_text(
+    workshop, facilitator, sent, django_capture_on_commit_callbacks
+):
+    from workshop.services import participant_rename
+
+    with django_capture_on_commit_callbacks(execute=True):
+        group = services.group_create(workshop=workshop, name=GROUP)
+        kim = ParticipantFactory(workshop=workshop, group=group)
+        participant_rename(participant=kim, display_name=NAME)
+        create(group.board, "Mehr Bänke", participant=kim)
+        services.cluster_create(board=group.board, title=HEADING, user=facilitator)
+    live.flush_coalesced()  # the consoles' participants panel
+
+    pushed = [(group_name, only_text(m["html"])) for group_name, m in sent if "html" in m]
+
+    def seen(prefix: str) -> list[str]:
+        return [text for name, text in pushed if name.startswith(prefix)]
+
+    board = group.board.pk
+    for audience in AUDIENCES:  # the wall's title (the group's name) and the cluster's heading
+        assert any(GROUP in t and HEADING in t for t in seen(f"board.{board}.{audience}.")), (
+            audience
+        )
+        assert any(GROUP in t for t in seen(f"plenary.{workshop.pk}.{audience}.")), audience
+    for audience in (Audience.PARTICIPANTS, Audience.FACILITATORS):  # the card's author
+        assert any(NAME in t for t in seen(f"board.{board}.{audience}.")), audience
+    assert not any(NAME in t for t in seen(f"board.{board}.projector."))
+    people = seen(f"workshop.{workshop.pk}.facilitators.")
+    assert people
+    assert any(NAME in t and GROUP in t for t in people)
 
 
 def test_card_factory_goes_through_the_service(db):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
+import tinyhtml5
 from django.core.exceptions import ValidationError
 from django.db import connections
 
@@ -12,6 +14,7 @@ from boards import services
 from boards.events import personal_context, wall_context
 from boards.models import Board, Vote, VotingRound
 from tests.boards.wall import PUSHES_PER_CHANGE, add, board_pushes, fresh, personal_pushes, rev
+from workshop import live
 from workshop.live import Audience
 
 
@@ -298,6 +301,101 @@ def test_ten_dots_fired_at_once_with_five_in_the_budget(board_a, facilitator, ki
     assert len(refused) == 5
     assert all(isinstance(r, ValidationError) for r in refused), refused
     assert personal_context(fresh(board_a), kim)["dots_left"] == 0
+
+
+def shown_dots(html: str) -> dict[int, int]:
+    """{card id: the total its dot shows} on a pushed wall; empty when it shows no totals."""
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    shown = {}
+    for li in root.iter("li"):
+        total = [p for p in li.iter("p") if "dots-total" in (p.get("class") or "")]
+        if li.get("data-card-id") and total:
+            shown[int(li.get("data-card-id"))] = int("".join(total[0].itertext()))
+    return shown
+
+
+def newest_walls(sent, board) -> dict[str, str]:
+    """{group: the wall it was pushed with the highest revision}: what each screen keeps
+    (a client applies no revision older than the one it has)."""
+    walls: dict[str, tuple[int, int, str]] = {}
+    for n, (group, html) in enumerate(board_pushes(sent, board)):
+        found = re.search(rf'id="board-{board.pk}-rev"[^>]*data-rev="(\d+)"', html)
+        if found and "data-snapshot" in html:
+            walls[group] = max(walls.get(group, (-1, -1, "")), (int(found.group(1)), n, html))
+    return {group: html for group, (_rev, _n, html) in walls.items()}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("show_totals", [True, False], ids=["totals-shown", "totals-hidden"])
+def test_after_a_burst_of_ten_dots_every_screen_shows_the_stored_totals(
+    board_a, facilitator, kim, lou, sent, show_totals
+):
+    cards = [add(board_a, f"Karte {i}") for i in range(10)]
+    voting = start(board_a, facilitator, dots_per_participant=5, show_totals=show_totals)
+    cast(voting, lou, cards[0])  # another's dot, so the totals are not only Kim's
+    sent.clear()
+    barrier = threading.Barrier(10)
+
+    def fire(i):
+        try:
+            barrier.wait(timeout=10)
+            services.vote_cast(voting=voting, participant=kim, card=cards[i])
+        except ValidationError:
+            pass  # the five over the budget
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=fire, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    live.flush_coalesced()  # the facilitators' walls follow the dots at most twice a second
+
+    assert Vote.objects.filter(round=voting, participant=kim).count() == 5
+    stored = {card.pk: Vote.objects.filter(round=voting, card=card).count() for card in cards}
+    assert sum(stored.values()) == 6
+    walls = newest_walls(sent, board_a)
+    audiences = list(Audience) if show_totals else [Audience.FACILITATORS]
+    for audience in audiences:
+        for language in live.languages():
+            group = live.board_group(board_a.pk, audience, language)
+            assert shown_dots(walls[group]) == stored, group
+    if not show_totals:  # phones and the projector see no totals while the round runs
+        assert all(
+            not shown_dots(html)
+            for group, html in board_pushes(sent, board_a)
+            if ".facilitators." not in group
+        )
+
+
+def test_a_coalesced_wall_carries_the_newest_revision_and_the_state_it_covers(
+    board_a, facilitator, kim, lou, sent, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(live.coalescer, "clock", lambda: 1000.0)  # all within the half second
+    first = add(board_a, "Busse öfter")
+    voting = start(board_a, facilitator, dots_per_participant=5)  # totals for the console only
+    console = live.board_group(board_a.pk, Audience.FACILITATORS, "de")
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cast(voting, kim, first)  # goes out at once
+    with django_capture_on_commit_callbacks(execute=True):
+        cast(voting, lou, first)  # waits
+    with django_capture_on_commit_callbacks(execute=True):
+        second = add(board_a, "Radwege")  # a new revision, announced on its own
+    with django_capture_on_commit_callbacks(execute=True):
+        cast(voting, kim, second)  # waits, replacing the waiting one
+    walls = [m["html"] for g, m in sent if g == console and "data-snapshot" in m["html"]]
+    assert len(walls) == 1
+    live.flush_coalesced()
+
+    walls = [m["html"] for g, m in sent if g == console and "data-snapshot" in m["html"]]
+    assert len(walls) == 2  # two sends for three dots
+    newest = walls[-1]
+    found = re.search(rf'id="board-{board_a.pk}-rev"[^>]*data-rev="(\d+)"', newest)
+    assert int(found.group(1)) == rev(board_a)  # the card's revision, not the first dot's
+    assert shown_dots(newest) == {first.pk: 2, second.pk: 1}  # every dot it covers
+    assert "Radwege" in newest
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 
+import tinyhtml5
+
 from boards import services
 from boards.models import Board, Card
 from workshop import live
@@ -85,3 +87,27 @@ def positions(board, cluster=None) -> list[int]:
         .order_by("position", "created_at", "pk")
         .values_list("position", flat=True)
     )
+
+
+def card_shown(html: str, card_id: int) -> dict[str, object] | None:
+    """A card as a wall fragment shows it: its text, place (cluster id or None, and index in
+    that list), version, and the wall's revision; None when the card is not on it."""
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    rev_el = next((e for e in root.iter() if e.get("data-rev") is not None), None)
+    for cards in root.iter("ol"):
+        if cards.get("data-cards") is None:
+            continue
+        items = [li for li in cards if li.get("data-card-id") is not None]
+        for index, li in enumerate(items):
+            if li.get("data-card-id") == str(card_id):
+                text = next(p for p in li.iter("p") if p.get("class") == "card__text")
+                return {
+                    "text": "".join(text.itertext()),
+                    "cluster": int(cards.get("data-cluster-id"))
+                    if cards.get("data-cluster-id")
+                    else None,
+                    "index": index,
+                    "version": int(li.get("data-version")),
+                    "rev": int(rev_el.get("data-rev")) if rev_el is not None else None,
+                }
+    return None

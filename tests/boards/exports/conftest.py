@@ -10,6 +10,10 @@ from django.core.management import call_command
 from boards.management.commands.demo import DEMO_TITLE, DEMO_USER
 from workshop.models import Workshop
 
+UMLAUTS = "Grüße aus Lübeck: Straße, Größe, ÄÖÜ äöü ß"
+EMOJI = "Emoji 🚲🚌🛒 ❤️ 👩🏽‍💻"  # a variation selector, a skin tone and a zero-width joiner
+RIGHT_TO_LEFT = "שלום עולם مرحبا بالعالم"  # Hebrew, then Arabic
+
 # Texts that must come out as plain text in every format.
 PAYLOADS = [
     "<script>alert('x')</script>",
@@ -19,10 +23,12 @@ PAYLOADS = [
     "+SUM(1;2) -3 @A1",
     "{{ secret }} {% debug %} ${jndi:ldap://127.0.0.1:9/a}",
     "../../etc/passwd file:///etc/passwd",
-    "Grüße aus Lübeck: Straße, Größe, ÄÖÜ äöü ß",
-    "Emoji 🚲🚌🛒 ❤️ 👩🏽‍💻",
-    "שלום עולם مرحبا بالعالم",
+    UMLAUTS,
+    EMOJI,
+    RIGHT_TO_LEFT,
     "| a | b |\n- c",
+    "<img src=x onerror=\"alert('onerror')\">",
+    '<button hx-get="/" hx-trigger="load" hx-target="body" hx-swap="outerHTML">hx</button>',
 ]
 
 

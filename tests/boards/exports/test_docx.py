@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+import uuid
 import zipfile
 from xml.etree import ElementTree
 
 import docx
 from docx.oxml.ns import qn
 
+from boards import services
 from boards.exports import Options, export
 from boards.exports.summary_docx import clean
-from boards.models import Card
-from tests.boards.exports.conftest import PAYLOADS
+from boards.models import Card, Cluster
+from tests.boards.exports.conftest import EMOJI, PAYLOADS, RIGHT_TO_LEFT, UMLAUTS
 from tests.boards.exports.test_html import flat, plant_payloads
 
 
@@ -79,7 +81,14 @@ def test_the_document_language_is_the_default_of_its_text(seed_workshop):
 
 def test_payloads_and_control_characters_come_out_as_plain_text(seed_workshop):
     plant_payloads(seed_workshop)
-    card = Card.objects.filter(board__workshop=seed_workshop, cluster__isnull=False).last()
+    cluster = Cluster.objects.filter(board__workshop=seed_workshop).last()
+    card, _created = services.card_create(
+        board=cluster.board,
+        text="Steuerzeichen",
+        client_uuid=uuid.uuid4(),
+        user=seed_workshop.facilitators.first(),
+        cluster=cluster,
+    )
     Card.objects.filter(pk=card.pk).update(
         text="Bell\x07 and\x01 form\x0cfeed \ufffe end"
     )  # no NUL: PostgreSQL stores none
@@ -102,6 +111,17 @@ def test_payloads_and_control_characters_come_out_as_plain_text(seed_workshop):
         body = package.read("word/document.xml").decode()
     assert "<script>" not in body
     assert "&lt;script&gt;" in body
+
+
+def test_umlauts_emoji_and_right_to_left_text_come_out_unchanged(seed_workshop):
+    plant_payloads(seed_workshop)
+    with zipfile.ZipFile(io.BytesIO(export(seed_workshop, "docx"))) as package:
+        body = ElementTree.fromstring(package.read("word/document.xml"))  # noqa: S314
+    # Each paragraph's text as Word reads it: its runs' w:t elements, in order.
+    paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+    for text in (UMLAUTS, EMOJI, RIGHT_TO_LEFT):
+        assert text in paragraphs, text  # the closing section's paragraph
+        assert f"{text} (2 Punkte)" in paragraphs or f"{text} (1 Punkt)" in paragraphs, text
 
 
 def test_clean_keeps_tabs_newlines_umlauts_and_emoji_and_drops_what_xml_forbids():

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from xml.etree.ElementTree import Element
 
 import pytest
 import tinyhtml5
 
+from boards import services
 from boards.exports import Options, export, markup
 from boards.models import Card, Cluster, SummarySection
 from boards.selectors.summary import CLOSING, summary_settings
-from tests.boards.exports.conftest import PAYLOADS
+from tests.boards.exports.conftest import EMOJI, PAYLOADS, RIGHT_TO_LEFT, UMLAUTS
 from workshop.models import BreakoutGroup, Workshop
 
 
@@ -26,6 +28,14 @@ def plant_payloads(workshop: Workshop) -> None:
     for card, payload in zip(cards, PAYLOADS, strict=False):
         Card.objects.filter(pk=card.pk).update(text=payload)
     cluster = Cluster.objects.filter(board__workshop=workshop).order_by("pk").first()
+    for payload in PAYLOADS[len(cards) :]:  # more payloads than cards: a card for each
+        services.card_create(
+            board=cluster.board,
+            text=payload,
+            client_uuid=uuid.uuid4(),
+            user=workshop.facilitators.first(),
+            cluster=cluster,
+        )
     Cluster.objects.filter(pk=cluster.pk).update(title=PAYLOADS[0])
     group = BreakoutGroup.objects.filter(workshop=workshop).order_by("pk").last()
     BreakoutGroup.objects.filter(pk=group.pk).update(name=PAYLOADS[1])
@@ -104,6 +114,16 @@ def test_payloads_in_cards_names_and_headings_are_plain_text(seed_workshop):
     assert any(PAYLOADS[1] in h for h in map(text, root.iter("h2")))  # the group's name
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     assert "<script" not in html
+
+
+def test_umlauts_emoji_and_right_to_left_text_come_out_unchanged(seed_workshop):
+    plant_payloads(seed_workshop)
+    root = page(seed_workshop)
+    paragraphs = [text(p) for p in root.iter("p")]
+    items = [text(li) for li in root.iter("li")]
+    for shown in (UMLAUTS, EMOJI, RIGHT_TO_LEFT):
+        assert shown in paragraphs, shown
+        assert any(item.startswith(f"{shown} (") for item in items), shown
 
 
 @pytest.mark.parametrize(("language", "agenda"), [("de", "Ablauf"), ("en", "Agenda")])

@@ -19,6 +19,7 @@ from boards.models import Actor, Board, Card, Cluster, Conclusion, Link, Vote, V
 from boards.permissions import Refused
 from boards.services import transfer
 from boards.services.transfer import import_workshop, workshop_from_template
+from tests.boards.exports.conftest import EMOJI, RIGHT_TO_LEFT, UMLAUTS
 from tests.boards.exports.test_csv import (
     NAMED,
     SECRET,
@@ -124,7 +125,9 @@ def test_payloads_are_plain_strings_and_hidden_cards_and_unnamed_people_are_left
     assert sorted(texts) == sorted(card.text for card in stored)
     assert "<script>alert('x')</script>" in texts
     assert '=HYPERLINK("http://127.0.0.1:9/";"klick")' in texts
-    assert "Grüße aus Lübeck: Straße, Größe, ÄÖÜ äöü ß".encode() in data  # not \u-escaped
+    for text in (UMLAUTS, EMOJI, RIGHT_TO_LEFT):
+        assert text in texts, text  # unchanged, code point for code point
+        assert text.encode() in data, text  # and not \u-escaped
     assert SECRET.encode() not in data
     assert TAKEN_DOWN.encode() not in data
     assert UNNAMED.encode() not in data
