@@ -10,6 +10,7 @@ Message shapes (the client's `static/js/stellwand.js` relies on them):
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -120,6 +121,9 @@ def wall_html(board: Board, audience: Audience, *, snapshot: bool = True) -> str
 
 def personal_context(board: Board, participant: Participant) -> dict[str, object]:
     """What only this participant sees: their not-yet-public cards and their dots."""
+    # Before the queries: a rendering that starts later sees at least as much (the client
+    # drops an element older than the one it has, static/js/stellwand.js staleMe).
+    stamp = time.time_ns() // 1000
     mine = list(board.cards.alive().filter(author=participant).order_by("created_at", "pk"))
     own = [c for c in mine if c.state in (Card.State.SECRET, Card.State.INBOX)]
     # Their cards on the wall, by id and client id: the wall is the same for everyone and
@@ -145,6 +149,7 @@ def personal_context(board: Board, participant: Participant) -> dict[str, object
         "voting": voting,
         "my_votes": my_votes,
         "dots_left": left,
+        "stamp": stamp,
     }
 
 

@@ -63,10 +63,19 @@
     return el ? parseInt(el.dataset.rev, 10) : null;
   }
 
+  /* #board-N-me carries no revision (dots change none) and is rendered whole; under load an
+   * older rendering can arrive after a newer one. Each says when it was rendered
+   * (data-stamp, microseconds): an older one than the page has is dropped. */
+  function staleMe(node) {
+    var old = node && node.id ? document.getElementById(node.id) : null;
+    if (!old || !node.hasAttribute("data-personal") || !old.dataset.stamp || !node.dataset.stamp) return false;
+    return Number(node.dataset.stamp) < Number(old.dataset.stamp);
+  }
+
   /* Replace an element by the one with the same id from a response (a card, #board-N-me). */
   function swapIn(node) {
     var old = node && node.id ? document.getElementById(node.id) : null;
-    if (!old) return false;
+    if (!old || staleMe(node)) return false;
     node.removeAttribute("hx-swap-oob");
     old.replaceWith(node);
     htmx.process(node);
@@ -263,6 +272,7 @@
     var revEl = frag.querySelector("[data-rev][data-board-id]");
     // This phone's dots are on their way: the answer to the last one brings the truth.
     if (!revEl && voting.inFlight && frag.querySelector("[data-personal]")) { e.preventDefault(); return; }
+    if (!revEl && staleMe(frag.querySelector("[data-personal]"))) { e.preventDefault(); return; }
     // The plenary's links and conclusions reach every screen of the workshop; a page that
     // does not show them (a group's wall) lets them pass instead of logging a missing target.
     if (!revEl && frag.querySelector("[data-synergies-part]") && !document.querySelector("[data-synergies]")) { e.preventDefault(); return; }

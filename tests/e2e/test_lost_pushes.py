@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -222,3 +223,43 @@ def wait_for(page: Page, condition: Callable[[], bool], seconds: float = 15) -> 
     while not condition():
         assert time.monotonic() < deadline, "waited in vain"
         page.wait_for_timeout(50)
+
+
+def test_an_older_dot_count_never_replaces_a_newer_one(screens, workshop, facilitator):
+    """What only one participant sees (#board-N-me: their dots) carries no revision: two of its
+    pushes swapped on the way must still leave the newest on the page."""
+    from boards.services import card_create
+    from boards.services.voting import voting_start
+
+    board = Board.objects.of_groups().get(workshop=workshop)
+    voter = screens.phone()
+    voter.goto(f"/j/{workshop.join_code}/")
+    choose_group_and_join(voter, "Mobilität", name="Zwei Tabs")
+    for text in ("Mehr Busse am Abend", "Sichere Radständer"):
+        card_create(board=board, text=text, client_uuid=uuid.uuid4(), user=facilitator)
+    voting_start(board=board, user=facilitator, dots_per_participant=3, max_per_target=3)
+    voter.reload()
+    expect_live(voter)
+    # The same person's second tab (same session), its socket relayed by the test.
+    relay = Relay()
+    second = voter.context.new_page()
+    second.route_web_socket(re.compile(r"/ws/"), relay.route)
+    second.goto(f"/b/{board.pk}/")
+    expect_live(second)
+    me = f"#board-{board.pk}-me"
+    expect(second.locator(me)).to_have_attribute("data-dots-left", "3")
+
+    relay.holding = True
+    for left, text in ((2, "Mehr Busse am Abend"), (1, "Sichere Radständer")):
+        cards(voter, board.pk, text).locator("[data-vote-cast]").click()
+        expect(voter.locator(me)).to_have_attribute("data-dots-left", str(left))
+    wait_for(second, lambda: sum("data-personal" in f for f in relay.held) >= 2)
+    personal = [f for f in relay.held if "data-personal" in f and "data-snapshot" not in f]
+    assert [re.search(r'data-dots-left="(\d)"', f).group(1) for f in personal[:2]] == ["2", "1"]
+    # The newer first, then the older one: the page keeps the newer.
+    relay.release(
+        lambda frames: [personal[1], personal[0]] + [f for f in frames if f not in personal]
+    )
+    second.wait_for_timeout(500)
+    expect(second.locator(me)).to_have_attribute("data-dots-left", "1")
+    expect(second.locator("[data-dots-left-text]")).to_contain_text("1")
