@@ -160,7 +160,7 @@
   /* A push that skips a revision waits for the one it skipped: under load the pushes of one
    * board can arrive out of order, and a burst must not send every phone for a snapshot.
    * What is still missing after GAP_WAIT_MS was lost: the board is fetched. */
-  function hold(id, rev, message) {
+  function holdPush(id, rev, message) {
     var held = live.held[id] || (live.held[id] = { messages: {}, timer: null });
     held.messages[rev] = message;
     if (held.timer) return;
@@ -287,7 +287,7 @@
       return;
     }
     if (rev <= have) { e.preventDefault(); return; }  // already in the snapshot
-    if (rev > have + 1) { e.preventDefault(); hold(id, rev, message); }  // overtaken, or lost
+    if (rev > have + 1) { e.preventDefault(); holdPush(id, rev, message); }  // overtaken, or lost
   });
 
   document.addEventListener("htmx:wsAfterMessage", function () { tidy(); releaseHeld(); });
