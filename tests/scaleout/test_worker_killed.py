@@ -138,7 +138,7 @@ def test_while_redis_is_down_writes_are_stored_and_every_phone_converges_after(c
         for link in cluster.proxy.open_links():
             if link.peer == blinked.peer:
                 cluster.proxy.drop(link)
-        await wait_until(lambda: blinked.refused >= 2, 15, lambda: repr(blinked))
+        await wait_until(lambda: blinked.refused >= 3, 20, lambda: repr(blinked))
         refused_by = {cluster.proxy.worker_of(peer, open=False) for peer in blinked.peers[1:]}
         assert refused_by == {w.port for w in workers}, blinked
         outage = time.monotonic() - started
