@@ -7,8 +7,10 @@
 - `Cluster`: a database of the test's own on `PG_TEST_URL`'s server, a private redis-server
   (stopped and started by the test, never the machine's shared one), two workers, the proxy.
 - `SocketPhone`: a phone's WebSocket as `static/js/stellwand.js` handles it: the snapshot
-  on every connect, a push of the next revision applied, an old one dropped, a jump fetched
-  again over HTTP; reconnecting after a lost socket, backing off after 4013.
+  on every connect, a push of the next revision applied, an old one dropped, one that skips
+  a revision held a second for the one it skipped, then the board fetched again over HTTP
+  (as when the board's revision signal says the phone is still behind); reconnecting after
+  a lost socket, backing off after 4013.
 - `send_until_stored`: a phone's outbox: the same client_uuid again until a 2xx.
 """
 
@@ -355,6 +357,7 @@ REV = re.compile(r'data-board-id="(\d+)" data-rev="(\d+)"')
 CARD = re.compile(r'<li id="card-(\d+)" class="card[ "]')
 STOP_CODES = {4001, 4002, 4003, 4004, 4005, 4008}
 TRY_AGAIN = 4013
+GAP_WAIT = 1.0  # stellwand.js's GAP_WAIT_MS
 
 
 class SocketPhone:
@@ -367,7 +370,9 @@ class SocketPhone:
         self.cookie = f"sessionid={key}"
         self.rev: int | None = None
         self.cards: list[int] = []  # in the order the wall shows them
-        self.doubled: list[int] = []  # a card appended that the wall already had
+        # A push of a card the wall already has (its snapshot was rendered after the card was
+        # stored, with the revision read before): dropped, as the page's tidy() drops it.
+        self.deduped = 0
         self.live = False
         self.peer: tuple[str, int] | None = None
         self.peers: list[tuple[str, int]] = []  # of every socket it opened
@@ -376,7 +381,10 @@ class SocketPhone:
         self.refused = 0  # closed with 4013: the worker cannot reach Redis
         self.resyncs = 0  # snapshots fetched over HTTP after a revision jump
         self.stopped_with: int | None = None
+        self.put_in_order = 0  # pushes that came early, held and applied after the one they skipped
         self._max_seen = 0
+        self._held: dict[int, str] = {}
+        self._gap: asyncio.TimerHandle | None = None
         self._syncing = False
         self._retries = 0
         self._task: asyncio.Task | None = None
@@ -397,13 +405,14 @@ class SocketPhone:
                     await task
 
     def converged(self, rev: int, cards: set[int]) -> bool:
-        return self.live and self.rev == rev and set(self.cards) == cards and not self.doubled
+        return self.live and self.rev == rev and sorted(self.cards) == sorted(cards)
 
     def __repr__(self) -> str:
         return (
             f"<{self.name} live={self.live} worker={self.worker} rev={self.rev}"
             f" cards={len(self.cards)} connects={self.connects} lost={self.lost}"
-            f" refused={self.refused} resyncs={self.resyncs} doubled={self.doubled}>"
+            f" refused={self.refused} resyncs={self.resyncs} in_order={self.put_in_order}"
+            f" deduped={self.deduped}>"
         )
 
     async def _run(self) -> None:
@@ -452,6 +461,12 @@ class SocketPhone:
         if found is None or int(found[1]) != self.board:
             return  # not this board's (the phase, the countdown, this person's own cards)
         rev = int(found[2])
+        if "data-rev-signal" in frame:
+            # The board's newest revision: still behind it a moment later, a push was lost.
+            if self.rev is not None and rev > self.rev:
+                self._max_seen = max(self._max_seen, rev)
+                asyncio.get_running_loop().call_later(GAP_WAIT, self._behind, rev)
+            return
         self._max_seen = max(self._max_seen, rev)
         if "data-snapshot" in frame:
             if self.rev is None or rev >= self.rev:
@@ -461,16 +476,46 @@ class SocketPhone:
         if rev <= self.rev:
             return  # already in the snapshot
         if rev > self.rev + 1:
-            self._start_resync()  # a push was lost, or is late
+            # Overtaken by a later push, or lost: wait a moment for the one it skipped.
+            self._held[rev] = frame
+            if self._gap is None:
+                self._gap = asyncio.get_running_loop().call_later(GAP_WAIT, self._gap_over)
             return
         for card in map(int, CARD.findall(frame)):
-            (self.doubled if card in self.cards else self.cards).append(card)
+            if card in self.cards:
+                self.deduped += 1
+            else:
+                self.cards.append(card)
         self.rev = rev
+        self._release_held()
+
+    def _release_held(self) -> None:
+        """Apply a held push that is next now; forget those the wall already has."""
+        for rev in [r for r in self._held if self.rev is not None and r <= self.rev]:
+            del self._held[rev]
+        following = self._held.pop((self.rev or 0) + 1, None)
+        if following is not None:
+            self.put_in_order += 1
+            self._receive(following)
+        elif not self._held and self._gap is not None:
+            self._gap.cancel()
+            self._gap = None
+
+    def _gap_over(self) -> None:
+        self._gap = None
+        if self._held:
+            self._held.clear()
+            self._start_resync()
+
+    def _behind(self, rev: int) -> None:
+        if self.rev is not None and self.rev < rev:
+            self._start_resync()
 
     def _apply_snapshot(self, html: str, rev: int) -> None:
         wall = html.split(f'id="board-{self.board}-me"', 1)[0]  # the wall, not this person's
         self.cards = [int(card) for card in CARD.findall(wall)]
         self.rev = rev
+        self._release_held()
 
     def _start_resync(self) -> None:
         if not self._syncing:  # one fetch at a time, as the page does

@@ -102,7 +102,9 @@ def test_a_killed_workers_phones_resync_on_the_other_and_no_card_is_lost(cluster
     print(
         f"\nworker killed: {cluster.kills}; connections cut with it: {len(cut)}"
         f" ({sum(link.is_socket for link in cut)} sockets); POST retries: {outbox.retries};"
-        f" resyncs: {sum(p.resyncs for p in seen['phones'])}"
+        f" resyncs: {sum(p.resyncs for p in seen['phones'])}; pushes put in order:"
+        f" {sum(p.put_in_order for p in seen['phones'])}; pushes of a card already shown:"
+        f" {sum(p.deduped for p in seen['phones'])}"
     )
 
 
