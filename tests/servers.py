@@ -84,8 +84,8 @@ def database_url(settings_dict: dict) -> str:
     return f"postgresql://{user}@{host}:{port}/{settings_dict['NAME']}"
 
 
-def start_daphne(log: Path, **env_overrides: str) -> Daphne:
-    """Start daphne on a free port with the given environment; return once it listens."""
+def server_env(**overrides: str) -> dict[str, str]:
+    """The environment of a server process (daphne, manage.py): this one, less the test's."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -97,7 +97,13 @@ def start_daphne(log: Path, **env_overrides: str) -> Daphne:
         PYTHONPATH=str(ROOT),
         PYTHONUNBUFFERED="1",
     )
-    env.update(env_overrides)
+    env.update(overrides)
+    return env
+
+
+def start_daphne(log: Path, *, timeout: float = 30, **env_overrides: str) -> Daphne:
+    """Start daphne on a free port with the given environment; return once it listens."""
+    env = server_env(**env_overrides)
     port = free_port()
     command = [sys.executable, "-m", "workshop.serve", "-b", "127.0.0.1", "-p", str(port)]
     with log.open("ab") as out:
@@ -110,7 +116,7 @@ def start_daphne(log: Path, **env_overrides: str) -> Daphne:
         )
     server = Daphne(port=port, log=log, proc=proc)
     try:
-        wait_for_port(port, proc, log)
+        wait_for_port(port, proc, log, timeout)
     except BaseException:
         server.stop()
         raise
