@@ -24,6 +24,7 @@ from boards.services._common import (
     lock_board,
 )
 from boards.services.moderation import record
+from boards.services.voting import votes_fit_budget
 from workshop.models import Participant
 from workshop.permissions import Action
 
@@ -229,6 +230,8 @@ def card_hide(*, card: Card, hidden: bool, user: AbstractBaseUser) -> Card:
             fresh.hidden = hidden
             _save(fresh, "hidden")
             record(board, user, "hide", {"card": fresh.pk, "hidden": hidden})
+            if not hidden:
+                votes_fit_budget(board, [fresh.pk])
             bump(board)
             events.board_changed(board.pk)
     return fresh
