@@ -416,8 +416,9 @@ def test_after_a_round_closes_the_phone_shows_the_ranking_also_after_a_reload(
 def test_a_card_shown_again_brings_back_only_the_dots_that_still_fit(
     board_a, facilitator, kim, lou, sent, django_capture_on_commit_callbacks
 ):
-    # Found by tests/boards/test_wall_properties.py: Kim's dot on a hidden card came back to
-    # her, she placed it elsewhere, and showing the card again gave her two dots of one.
+    # Found while writing the model of tests/boards/test_wall_properties.py (its budget
+    # invariant catches it): Kim's dot on a hidden card came back to her, she placed it
+    # elsewhere, and showing the card again gave her two dots of one.
     x, y = add(board_a, "Seilbahn"), add(board_a, "Nachtbus")
     voting = start(board_a, facilitator, dots_per_participant=1, max_per_target=1)
     cast(voting, kim, x)

@@ -508,8 +508,9 @@ def test_merge_needs_another_card(board_a, facilitator):
 
 @pytest.mark.parametrize("hidden", ["source", "target"])
 def test_a_card_hidden_from_participants_is_merged_with_nothing(board_a, facilitator, hidden):
-    # Found by tests/boards/test_wall_properties.py: a hidden card merged into a visible one
-    # showed its text on every phone, among the visible card's merged cards.
+    # Found while writing the model of tests/boards/test_wall_properties.py (its walls check
+    # catches it): a hidden card merged into a visible one showed its text on every phone,
+    # among the visible card's merged cards.
     texts = ["Verborgen: Beleidigung", "Sichtbar"]
     target, source = (add(board_a, t) for t in (texts if hidden == "target" else texts[::-1]))
     services.card_hide(card=target if hidden == "target" else source, hidden=True, user=facilitator)
