@@ -24,6 +24,7 @@ from boards.services._common import (
     lock_board,
 )
 from boards.services.moderation import record
+from boards.services.voting import votes_fit_budget
 from workshop.models import Participant
 from workshop.permissions import Action
 
@@ -229,6 +230,8 @@ def card_hide(*, card: Card, hidden: bool, user: AbstractBaseUser) -> Card:
             fresh.hidden = hidden
             _save(fresh, "hidden")
             record(board, user, "hide", {"card": fresh.pk, "hidden": hidden})
+            if not hidden:
+                votes_fit_budget(board, [fresh.pk])
             bump(board)
             events.board_changed(board.pk)
     return fresh
@@ -280,6 +283,16 @@ def card_move(
     return fresh
 
 
+def _require_mergeable(card: Card) -> None:
+    if card.state != Card.State.PINNED:
+        raise ValidationError(_("Only cards on the wall can be merged."))
+    if card.hidden:
+        # Its text would show on every phone among the merged card's sources.
+        raise ValidationError(
+            _("A card hidden from participants cannot be merged. Show it again first.")
+        )
+
+
 def card_merge(*, target: Card, sources: list[Card], user: AbstractBaseUser) -> Card:
     """Merge duplicates into `target`; it keeps their texts, and their votes follow it."""
     with transaction.atomic():
@@ -288,15 +301,13 @@ def card_merge(*, target: Card, sources: list[Card], user: AbstractBaseUser) -> 
         merged = []
         vote_origins: dict[str, int] = {}
         adopted: dict[str, int] = {}
-        if target.state != Card.State.PINNED:
-            raise ValidationError(_("Only cards on the wall can be merged."))
+        _require_mergeable(target)
         voters: set[int] = set()
         for source in sources:
             if source.pk == target.pk:
                 continue
             fresh = _fresh_card(source.pk, board)
-            if fresh.state != Card.State.PINNED:
-                raise ValidationError(_("Only cards on the wall can be merged."))
+            _require_mergeable(fresh)
             fresh.merged_into = target
             _save(fresh, "merged_into")
             merged.append(fresh.pk)

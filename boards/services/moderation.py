@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from boards import events
 from boards.models import Board, Card, Cluster, ModerationStep, Vote
 from boards.services._common import bump, lock_board
+from boards.services.voting import votes_fit_budget
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -112,6 +113,10 @@ def moderation_undo(*, board: Board, user: AbstractBaseUser) -> ModerationStep:
             _undo(step)
         except ObjectDoesNotExist:
             raise ValidationError(_("This step cannot be undone.")) from None
+        # A card back on the wall (undeleted, shown, unmerged) brings back only the dots its
+        # voters have not placed elsewhere meanwhile.
+        data = step.payload
+        votes_fit_budget(locked, [data["card"]] if "card" in data else data.get("sources", []))
         step.undone_at = timezone.now()
         step.save(update_fields=["undone_at"])
         bump(locked)

@@ -69,10 +69,29 @@ def announce_to_members(board: Board) -> None:
         events.personal_changed(board.pk, pk)
 
 
-def spent(voting: VotingRound, participant: Participant) -> int:
+def spent(voting: VotingRound, participant: Participant | int) -> int:
     """Dots the participant has placed on targets still on the wall (others come back)."""
     mine = voting.votes.filter(participant=participant)
     return mine.filter(Q(card__in=Card.objects.on_wall()) | Q(cluster__isnull=False)).count()
+
+
+def votes_fit_budget(board: Board, card_ids: list[int]) -> set[int]:
+    """Cards back on the wall (shown again, an undo): their dots count again, but no more
+    than each voter's budget holds, for the dots given back meanwhile may be placed elsewhere.
+    The newest of the returning dots go. Returns the voters who lost some (their phones follow)."""
+    returning = Vote.objects.filter(round__board=board, card_id__in=card_ids)
+    trimmed: set[int] = set()
+    for round_id, voter in set(returning.values_list("round_id", "participant_id")):
+        voting = VotingRound.objects.get(pk=round_id)
+        excess = spent(voting, voter) - voting.dots_per_participant
+        if excess <= 0:
+            continue
+        mine = returning.filter(round_id=round_id, participant_id=voter).order_by("-pk")
+        Vote.objects.filter(pk__in=list(mine.values_list("pk", flat=True)[:excess])).delete()
+        trimmed.add(voter)
+    for voter in trimmed:
+        events.personal_changed(board.pk, voter)
+    return trimmed
 
 
 def voting_close(*, voting: VotingRound, user: AbstractBaseUser) -> VotingRound:

@@ -168,12 +168,13 @@ def test_undo_cluster_dissolve_rebuilds_it_in_order(board_a, facilitator):
 
 def test_every_step_is_recorded_with_its_author(board_a, facilitator, kim_card):
     other = add(board_a, "Zweite")
+    third = add(board_a, "Dritte", participant=kim_card.author)  # a participant's: no step
     cluster = services.cluster_create(board=board_a, title="T", user=facilitator)
     services.cluster_rename(cluster=cluster, title="U", version=1, user=facilitator)
     services.card_edit(card=kim_card, text="X", version=1, user=facilitator)
     services.card_move(card=kim_card, cluster=cluster, index=0, version=2, user=facilitator)
     services.card_hide(card=other, hidden=True, user=facilitator)
-    services.card_merge(target=kim_card, sources=[other], user=facilitator)
+    services.card_merge(target=kim_card, sources=[third], user=facilitator)
     services.cluster_dissolve(cluster=cluster, user=facilitator)
     services.card_delete(
         card=kim_card, version=Card.objects.get(pk=kim_card.pk).version, user=facilitator
@@ -195,7 +196,7 @@ def test_every_step_is_recorded_with_its_author(board_a, facilitator, kim_card):
     ]
     for _ in steps[1:]:  # every step but writing "Zweite"
         undo(board_a, facilitator)
-    assert loose(board_a) == ["Original", "Zweite"]
+    assert loose(board_a) == ["Original", "Zweite", "Dritte"]
     assert not Cluster.objects.exists()
     assert fresh(other).hidden is False
 

@@ -509,3 +509,41 @@ def test_after_a_round_closes_the_phone_shows_the_ranking_also_after_a_reload(
     assert "Die Punktabfrage ist beendet" in page
     assert 'data-task="write"' not in page
     assert "Ergebnis der Punktabfrage" in page  # the ranking itself
+
+
+def test_a_card_shown_again_brings_back_only_the_dots_that_still_fit(
+    board_a, facilitator, kim, lou, sent, django_capture_on_commit_callbacks
+):
+    # Found while writing the model of tests/boards/test_wall_properties.py (its budget
+    # invariant catches it): Kim's dot on a hidden card came back to her, she placed it
+    # elsewhere, and showing the card again gave her two dots of one.
+    x, y = add(board_a, "Seilbahn"), add(board_a, "Nachtbus")
+    voting = start(board_a, facilitator, dots_per_participant=1, max_per_target=1)
+    cast(voting, kim, x)
+    cast(voting, lou, x)
+    services.card_hide(card=fresh(x), hidden=True, user=facilitator)
+    assert cast(voting, kim, y) == 0  # the hidden card gave her dot back
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.card_hide(card=fresh(x), hidden=False, user=facilitator)
+    assert personal_context(board_a, kim)["dots_left"] == 0
+    assert personal_context(board_a, kim)["my_votes"] == {f"card-{y.pk}": 1}
+    # Lou placed nothing meanwhile: his dot on the card is back with it.
+    assert personal_context(board_a, lou)["my_votes"] == {f"card-{x.pk}": 1}
+    assert services.card_totals(voting) == {x.pk: 1, y.pk: 1}
+    assert set(personal_pushes(sent)) == {kim.pk}  # her phone shows the dot she lost
+
+
+def test_an_undone_delete_brings_back_only_the_dots_that_still_fit(board_a, facilitator, kim):
+    x, y, z = add(board_a, "Seilbahn"), add(board_a, "Nachtbus"), add(board_a, "Radweg")
+    voting = start(board_a, facilitator, dots_per_participant=2, max_per_target=2)
+    cast(voting, kim, x)
+    cast(voting, kim, x)
+    services.card_delete(card=fresh(x), version=fresh(x).version, user=facilitator)
+    cast(voting, kim, y)  # one of the two dots given back is placed again
+    services.moderation_undo(board=board_a, user=facilitator)
+    assert fresh(x).deleted_at is None
+    assert personal_context(board_a, kim)["dots_left"] == 0
+    assert services.card_totals(voting) == {x.pk: 1, y.pk: 1}
+    with pytest.raises(ValidationError):
+        cast(voting, kim, z)  # the budget holds: no third dot

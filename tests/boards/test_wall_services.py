@@ -10,7 +10,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from boards import services
-from boards.events import personal_context, wall_context
+from boards.events import personal_context, wall_context, wall_html
 from boards.models import Board, Card, Cluster, Color, ModerationStep
 from boards.permissions import Refused
 from tests.boards.wall import (
@@ -504,6 +504,30 @@ def test_merge_needs_another_card(board_a, facilitator):
     with pytest.raises(ValidationError):
         services.card_merge(target=card, sources=[card], user=facilitator)
     assert not ModerationStep.objects.filter(action="merge").exists()
+
+
+@pytest.mark.parametrize("hidden", ["source", "target"])
+def test_a_card_hidden_from_participants_is_merged_with_nothing(board_a, facilitator, hidden):
+    # Found while writing the model of tests/boards/test_wall_properties.py (its walls check
+    # catches it): a hidden card merged into a visible one showed its text on every phone,
+    # among the visible card's merged cards.
+    texts = ["Verborgen: Beleidigung", "Sichtbar"]
+    target, source = (add(board_a, t) for t in (texts if hidden == "target" else texts[::-1]))
+    services.card_hide(card=target if hidden == "target" else source, hidden=True, user=facilitator)
+    steps = ModerationStep.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.card_merge(target=fresh(target), sources=[fresh(source)], user=facilitator)
+    assert refused.value.messages == [
+        "Eine vor den Teilnehmenden verborgene Karte lässt sich nicht zusammenführen. "
+        "Blenden Sie sie zuerst wieder ein."
+    ]
+    assert fresh(source).merged_into is None
+    assert ModerationStep.objects.count() == steps
+    assert "Verborgen" not in wall_html(fresh(board_a), Audience.PARTICIPANTS)
+    facilitators = wall_html(fresh(board_a), Audience.FACILITATORS)
+    assert f'value="{(target if hidden == "target" else source).pk}" form="merge-form' not in (
+        facilitators
+    )  # its wall offers no box to pick it for a merge
 
 
 def test_merge_refuses_a_card_of_another_board(board_a, board_b, facilitator):
