@@ -49,6 +49,7 @@ from boards import services
 from boards.events import personal_html, wall_html
 from boards.models import Board, Card, Cluster, ModerationStep, Vote, VotingRound
 from boards.services import agenda
+from tests import tally
 from tests.conftest import join_via_http
 from tests.factories import BreakoutGroupFactory, UserFactory, WorkshopFactory
 from workshop.live import Audience
@@ -1146,6 +1147,8 @@ def test_random_workshops_keep_every_promise(world):
     started = time.monotonic()
     run_state_machine_as_test(WallMachine, settings=PROFILE)
     seconds = time.monotonic() - started
+    tally.count("property-example", FIGURES["examples"])
+    tally.count("property-step", FIGURES["checks"] - FIGURES["examples"])
     print(  # the figures for docs/reliability.md (pytest -s shows them)
         f"\nwall properties ({'thorough' if THOROUGH else 'default'}): "
         f"{FIGURES['examples']} examples, {FIGURES['checks'] - FIGURES['examples']} steps, "
