@@ -201,6 +201,14 @@ def _require_change(
         require(acting(None, user), Action.MODERATE, board=card.board)
 
 
+def _tell_voters(board: Board, card: Card) -> None:
+    """A card off the wall gives its dots back, and one back on it takes them again: its
+    voters' phones show how many dots they have left."""
+    voters = set(card.votes.filter(round__closed_at=None).values_list("participant_id", flat=True))
+    for voter in voters:
+        events.personal_changed(board.pk, voter)
+
+
 def card_delete(
     *,
     card: Card,
@@ -219,6 +227,7 @@ def card_delete(
             record(board, user, "delete", {"card": fresh.pk})
         bump(board)
         _announce(board, fresh)
+        _tell_voters(board, fresh)
 
 
 def card_hide(*, card: Card, hidden: bool, user: AbstractBaseUser) -> Card:
@@ -234,6 +243,7 @@ def card_hide(*, card: Card, hidden: bool, user: AbstractBaseUser) -> Card:
                 votes_fit_budget(board, [fresh.pk])
             bump(board)
             events.board_changed(board.pk)
+            _tell_voters(board, fresh)
     return fresh
 
 

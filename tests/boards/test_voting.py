@@ -531,7 +531,27 @@ def test_a_card_shown_again_brings_back_only_the_dots_that_still_fit(
     # Lou placed nothing meanwhile: his dot on the card is back with it.
     assert personal_context(board_a, lou)["my_votes"] == {f"card-{x.pk}": 1}
     assert services.card_totals(voting) == {x.pk: 1, y.pk: 1}
-    assert set(personal_pushes(sent)) == {kim.pk}  # her phone shows the dot she lost
+    # Her phone shows the dot she lost, his the dot that is on the wall again.
+    assert set(personal_pushes(sent)) == {kim.pk, lou.pk}
+
+
+@pytest.mark.parametrize("how", ["hide", "delete"])
+def test_a_card_taken_off_the_wall_tells_its_voters_they_have_their_dots_back(
+    board_a, facilitator, kim, lou, sent, django_capture_on_commit_callbacks, how
+):
+    x, y = add(board_a, "Seilbahn"), add(board_a, "Nachtbus")
+    voting = start(board_a, facilitator, dots_per_participant=2, max_per_target=2)
+    cast(voting, kim, x)
+    cast(voting, lou, y)
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "hide":
+            services.card_hide(card=fresh(x), hidden=True, user=facilitator)
+        else:
+            services.card_delete(card=fresh(x), version=fresh(x).version, user=facilitator)
+    assert set(personal_pushes(sent)) == {kim.pk}  # Lou's dot is where it was
+    pushed = next(m["html"] for g, m in sent if g.startswith(f"participant.{kim.pk}."))
+    assert 'data-dots-left="2"' in pushed
 
 
 def test_an_undone_delete_brings_back_only_the_dots_that_still_fit(board_a, facilitator, kim):
