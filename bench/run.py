@@ -37,6 +37,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import websockets
@@ -105,44 +106,56 @@ async def fan_out(sockets: list, marker: str, started: float) -> float:
     return max(await asyncio.gather(*(one(ws) for ws in sockets)))
 
 
+def poster(base: str, board_id: int, key: str) -> Callable[[str], int]:
+    """A participant's card POST as their phone sends it; returns the answer's status."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(
+        urllib.request.Request(f"{base}/b/{board_id}/", headers={"Cookie": f"sessionid={key}"})
+    ).read()
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.decode()).group(1)
+    cookie = f"sessionid={key}; csrftoken={next(c.value for c in jar if c.name == 'csrftoken')}"
+
+    def post(text: str) -> int:
+        body = urllib.parse.urlencode({"text": text, "client_uuid": str(uuid.uuid4())})
+        req = urllib.request.Request(
+            f"{base}/b/{board_id}/cards/",
+            data=body.encode(),
+            headers={"Cookie": cookie, "X-CSRFToken": csrf, "HX-Request": "true"},
+        )
+        try:
+            with urllib.request.urlopen(req) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    return post
+
+
+async def phone_sockets(port: int, board_id: int, keys: list[str]) -> list:
+    return [
+        await websockets.connect(
+            f"ws://127.0.0.1:{port}/ws/boards/{board_id}/",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": f"sessionid={key}"},
+            max_size=None,
+        )
+        for key in keys
+    ]
+
+
 async def bench_stellwand(
     port: int, board_id: int, keys: list[str], cards: int
 ) -> tuple[list[float], list[float]]:
     """Latencies until every phone has the card, and of the author's POST alone (ms)."""
     base = f"http://127.0.0.1:{port}"
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     poster_key, phone_keys = keys[0], keys[1:]
-    request = urllib.request.Request(
-        f"{base}/b/{board_id}/", headers={"Cookie": f"sessionid={poster_key}"}
-    )
-    page = opener.open(request).read().decode()
-    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    csrf_cookie = next(c.value for c in jar if c.name == "csrftoken")
+    send = poster(base, board_id, poster_key)
 
     def post(text: str) -> None:
-        body = urllib.parse.urlencode({"text": text, "client_uuid": str(uuid.uuid4())}).encode()
-        req = urllib.request.Request(
-            f"{base}/b/{board_id}/cards/",
-            data=body,
-            headers={
-                "Cookie": f"sessionid={poster_key}; csrftoken={csrf_cookie}",
-                "X-CSRFToken": csrf,
-                "HX-Request": "true",
-            },
-        )
-        with urllib.request.urlopen(req) as response:
-            assert response.status == 200
+        assert send(text) == 200
 
-    sockets = [
-        await websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/boards/{board_id}/",
-            origin=base,
-            additional_headers={"Cookie": f"sessionid={key}"},
-            max_size=None,
-        )
-        for key in phone_keys
-    ]
+    sockets = await phone_sockets(port, board_id, phone_keys)
     for ws in sockets:
         await ws.recv()  # the snapshot
     latencies, posts = [], []
@@ -168,40 +181,8 @@ async def bench_burst(port: int, board_id: int, keys: list[str], posters: int, c
     base = f"http://127.0.0.1:{port}"
     poster_keys, phone_keys = keys[:posters], keys[posters:]
 
-    def poster(key: str):
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        page = opener.open(
-            urllib.request.Request(f"{base}/b/{board_id}/", headers={"Cookie": f"sessionid={key}"})
-        ).read()
-        csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.decode()).group(1)
-        cookie = f"sessionid={key}; csrftoken={next(c.value for c in jar if c.name == 'csrftoken')}"
-
-        def post(text: str) -> int:
-            body = urllib.parse.urlencode({"text": text, "client_uuid": str(uuid.uuid4())})
-            req = urllib.request.Request(
-                f"{base}/b/{board_id}/cards/",
-                data=body.encode(),
-                headers={"Cookie": cookie, "X-CSRFToken": csrf, "HX-Request": "true"},
-            )
-            try:
-                with urllib.request.urlopen(req) as response:
-                    return response.status
-            except urllib.error.HTTPError as error:
-                return error.code
-
-        return post
-
-    posts = [poster(key) for key in poster_keys]
-    sockets = [
-        await websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/boards/{board_id}/",
-            origin=base,
-            additional_headers={"Cookie": f"sessionid={key}"},
-            max_size=None,
-        )
-        for key in phone_keys
-    ]
+    posts = [poster(base, board_id, key) for key in poster_keys]
+    sockets = await phone_sockets(port, board_id, phone_keys)
     for ws in sockets:
         first = await ws.recv()  # the snapshot
     start_rev = int(REV.search(first).group(1))

@@ -82,14 +82,20 @@ def workshop(facilitator):
     )
 
 
-def relayed_phone(screens, workshop, name: str) -> tuple[Page, Relay]:
-    relay = Relay()
+def joined_phone(screens, workshop, name: str, relay: Relay | None = None) -> Page:
+    """A phone in the group "Mobilität", live; its socket through `relay` if one is given."""
     phone = screens.phone()
-    phone.context.route_web_socket(re.compile(r"/ws/"), relay.route)
+    if relay is not None:
+        phone.context.route_web_socket(re.compile(r"/ws/"), relay.route)
     phone.goto(f"/j/{workshop.join_code}/")
     choose_group_and_join(phone, "Mobilität", name=name)
     expect_live(phone)
-    return phone, relay
+    return phone
+
+
+def relayed_phone(screens, workshop, name: str) -> tuple[Page, Relay]:
+    relay = Relay()
+    return joined_phone(screens, workshop, name, relay), relay
 
 
 def snapshot_fetches(page: Page, board_id: int) -> list[str]:
@@ -117,10 +123,7 @@ def expect_board_equals_database(page: Page, board: Board) -> None:
 def test_a_lost_last_push_is_repaired_within_seconds(screens, workshop):
     board = Board.objects.of_groups().get(workshop=workshop)
     phone, relay = relayed_phone(screens, workshop, "Wackelkontakt")
-    other = screens.phone()
-    other.goto(f"/j/{workshop.join_code}/")
-    choose_group_and_join(other, "Mobilität", name="Stabil")
-    expect_live(other)
+    other = joined_phone(screens, workshop, "Stabil")
 
     pin(other, "Radwege lückenlos verbinden")
     expect(cards(phone, board.pk, "Radwege lückenlos verbinden")).to_have_count(1)
@@ -143,10 +146,7 @@ def test_a_lost_last_push_is_repaired_within_seconds(screens, workshop):
 def test_a_push_lost_in_a_burst_is_repaired_and_nothing_is_doubled(screens, workshop):
     board = Board.objects.of_groups().get(workshop=workshop)
     phone, relay = relayed_phone(screens, workshop, "Wackelkontakt")
-    other = screens.phone()
-    other.goto(f"/j/{workshop.join_code}/")
-    choose_group_and_join(other, "Mobilität", name="Eilig")
-    expect_live(other)
+    other = joined_phone(screens, workshop, "Eilig")
 
     texts = [f"Idee Nummer {n}" for n in range(1, 9)]
     relay.drop = card_push(texts[3])
@@ -163,10 +163,7 @@ def test_pushes_that_overtake_each_other_are_put_in_order_without_a_snapshot(scr
     board = Board.objects.of_groups().get(workshop=workshop)
     phone, relay = relayed_phone(screens, workshop, "Geduldig")
     fetched = snapshot_fetches(phone, board.pk)
-    other = screens.phone()
-    other.goto(f"/j/{workshop.join_code}/")
-    choose_group_and_join(other, "Mobilität", name="Schnell")
-    expect_live(other)
+    other = joined_phone(screens, workshop, "Schnell")
 
     # Two pushes held back, then delivered in the wrong order: the later one first.
     relay.holding = True
@@ -232,9 +229,7 @@ def test_an_older_dot_count_never_replaces_a_newer_one(screens, workshop, facili
     from boards.services.voting import voting_start
 
     board = Board.objects.of_groups().get(workshop=workshop)
-    voter = screens.phone()
-    voter.goto(f"/j/{workshop.join_code}/")
-    choose_group_and_join(voter, "Mobilität", name="Zwei Tabs")
+    voter = joined_phone(screens, workshop, "Zwei Tabs")
     for text in ("Mehr Busse am Abend", "Sichere Radständer"):
         card_create(board=board, text=text, client_uuid=uuid.uuid4(), user=facilitator)
     voting_start(board=board, user=facilitator, dots_per_participant=3, max_per_target=3)
