@@ -11,7 +11,15 @@ from workshop.models import BreakoutGroup, Participant, Workshop
 
 
 class ModelAdmin(admin.ModelAdmin):
-    """Django's ModelAdmin, whose actions get only selected rows whose ids can be ids."""
+    """Django's ModelAdmin, whose actions get only selected rows whose ids can be ids, and
+    whose pages take an empty `_to_field` as none."""
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> object | None:
+        # Django checks `_to_field` only when it is not empty, then looks up a field named
+        # "" (FieldDoesNotExist, a 500) on the change, delete and history pages.
+        return super().get_object(request, object_id, from_field or None)
 
     def response_action(
         self, request: HttpRequest, queryset: object, *args: object, **kwargs: object

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from django.urls import reverse
+
 from workshop.models import Workshop
 
 
@@ -29,3 +32,14 @@ def test_an_admin_action_keeps_the_real_ids_among_odd_ones(admin_client, worksho
     )
     assert response.status_code == 200  # the confirmation page, for this one workshop
     assert [w.pk for w in response.context["queryset"]] == [workshop.pk]
+
+
+@pytest.mark.parametrize("page", ["change", "delete", "history"])
+def test_an_empty_to_field_is_no_server_error(admin_client, workshop, page):
+    # Found by the odd-input search: Django looked up a field named "" (a 500).
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="Moderation")
+    for name, pk in (("auth_group", group.pk), ("workshop_workshop", workshop.pk)):
+        response = admin_client.get(reverse(f"admin:{name}_{page}", args=[pk]), {"_to_field": ""})
+        assert response.status_code == 200, (name, page)
