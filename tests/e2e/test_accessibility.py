@@ -53,6 +53,21 @@ SETTLED = """document.getAnimations().every((a) => a.playState !== "running"
   || (a.effect && a.effect.getComputedTiming().iterations === Infinity))"""
 
 
+# The page's width beyond the screen, and the widest elements that make it so.
+WIDER_THAN_THE_SCREEN = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  const wide = [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .filter((el) => getComputedStyle(el).position !== "fixed")
+    .slice(0, 5)
+    .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+      + (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : "")
+      + " (" + Math.round(el.getBoundingClientRect().right) + " px)");
+  return { scrollWidth: document.documentElement.scrollWidth, elements: wide };
+}"""
+
+
 def axe_violations(page: Page, script: str) -> list[dict]:
     page.wait_for_function(SETTLED, timeout=10_000)
     page.add_script_tag(path=script)
@@ -83,3 +98,8 @@ def test_no_serious_accessibility_violations(
     if others:
         print(f"{name} ({language}), not blocking:\n{describe(others)}")
     assert not blocking, f"axe-core on {name} ({language}, {page.url}):\n{describe(blocking)}"
+    # WCAG 1.4.10 (reflow): what a phone shows fits its width, nothing scrolls sideways.
+    width = page.viewport_size["width"]
+    if width < 500:
+        wider = page.evaluate(WIDER_THAN_THE_SCREEN)
+        assert not wider, f"{name} ({language}) is wider than the phone's {width} px: {wider}"
