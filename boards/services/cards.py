@@ -24,7 +24,7 @@ from boards.services._common import (
     lock_board,
 )
 from boards.services.moderation import record
-from boards.services.voting import votes_fit_budget
+from boards.services.voting import tell_voters, votes_fit_budget
 from workshop.models import Participant
 from workshop.permissions import Action
 
@@ -201,14 +201,6 @@ def _require_change(
         require(acting(None, user), Action.MODERATE, board=card.board)
 
 
-def _tell_voters(board: Board, card: Card) -> None:
-    """A card off the wall gives its dots back, and one back on it takes them again: its
-    voters' phones show how many dots they have left."""
-    voters = set(card.votes.filter(round__closed_at=None).values_list("participant_id", flat=True))
-    for voter in voters:
-        events.personal_changed(board.pk, voter)
-
-
 def card_delete(
     *,
     card: Card,
@@ -227,7 +219,7 @@ def card_delete(
             record(board, user, "delete", {"card": fresh.pk})
         bump(board)
         _announce(board, fresh)
-        _tell_voters(board, fresh)
+        tell_voters(board, [fresh.pk])
 
 
 def card_hide(*, card: Card, hidden: bool, user: AbstractBaseUser) -> Card:
@@ -243,7 +235,7 @@ def card_hide(*, card: Card, hidden: bool, user: AbstractBaseUser) -> Card:
                 votes_fit_budget(board, [fresh.pk])
             bump(board)
             events.board_changed(board.pk)
-            _tell_voters(board, fresh)
+            tell_voters(board, [fresh.pk])
     return fresh
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from boards import events
 from boards.models import Board, Card, Cluster, ModerationStep, Vote
 from boards.services._common import bump, lock_board
-from boards.services.voting import votes_fit_budget
+from boards.services.voting import tell_voters, votes_fit_budget
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -116,7 +116,9 @@ def moderation_undo(*, board: Board, user: AbstractBaseUser) -> ModerationStep:
         # A card back on the wall (undeleted, shown, unmerged) brings back only the dots its
         # voters have not placed elsewhere meanwhile.
         data = step.payload
-        votes_fit_budget(locked, [data["card"]] if "card" in data else data.get("sources", []))
+        cards = [data["card"]] if "card" in data else data.get("sources", [])
+        votes_fit_budget(locked, cards)
+        tell_voters(locked, cards)  # their dots count again, or are theirs again
         step.undone_at = timezone.now()
         step.save(update_fields=["undone_at"])
         bump(locked)

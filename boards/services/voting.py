@@ -75,6 +75,18 @@ def spent(voting: VotingRound, participant: Participant | int) -> int:
     return mine.filter(Q(card__in=Card.objects.on_wall()) | Q(cluster__isnull=False)).count()
 
 
+def tell_voters(board: Board, card_ids: list[int]) -> None:
+    """Cards off the wall give their dots back, cards back on it take them again: their
+    voters' phones show how many dots they have left."""
+    voters = set(
+        Vote.objects.filter(
+            round__board=board, round__closed_at=None, card_id__in=card_ids
+        ).values_list("participant_id", flat=True)
+    )
+    for voter in voters:
+        events.personal_changed(board.pk, voter)
+
+
 def votes_fit_budget(board: Board, card_ids: list[int]) -> set[int]:
     """Cards back on the wall (shown again, an undo): their dots count again, but no more
     than each voter's budget holds, for the dots given back meanwhile may be placed elsewhere.

@@ -567,3 +567,18 @@ def test_an_undone_delete_brings_back_only_the_dots_that_still_fit(board_a, faci
     assert services.card_totals(voting) == {x.pk: 1, y.pk: 1}
     with pytest.raises(ValidationError):
         cast(voting, kim, z)  # the budget holds: no third dot
+
+
+def test_undoing_a_hide_tells_the_cards_voters(
+    board_a, facilitator, kim, sent, django_capture_on_commit_callbacks
+):
+    x = add(board_a, "Seilbahn")
+    voting = start(board_a, facilitator, dots_per_participant=2, max_per_target=2)
+    cast(voting, kim, x)
+    services.card_hide(card=fresh(x), hidden=True, user=facilitator)
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderation_undo(board=board_a, user=facilitator)
+    assert set(personal_pushes(sent)) == {kim.pk}  # the card and her dot are back
+    pushed = next(m["html"] for g, m in sent if g.startswith(f"participant.{kim.pk}."))
+    assert 'data-dots-left="1"' in pushed
