@@ -610,14 +610,14 @@
       headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(values),
     }).then(function (r) {
-      return r.text().then(function (html) { return { status: r.status, html: html }; });
+      return r.text().then(function (html) { return { status: r.status, html: html, retryAfter: r.headers.get("Retry-After") }; });
     });
   }
 
   /* ---- dot voting: one tap, counted at once, the server's answer is the truth ---- */
 
   // `delta`: taps sent but not answered yet, per target ("card-17": +2).
-  var voting = { delta: {}, inFlight: 0, queue: Promise.resolve() };
+  var voting = { delta: {}, inFlight: 0, queue: Promise.resolve(), pausedUntil: 0, pauseMessage: "" };
 
   function myVotes(me) {
     var raw = (me.dataset.votes || "").trim();
@@ -665,6 +665,8 @@
 
   function vote(button) {
     if (button.getAttribute("aria-disabled") === "true") return;
+    // Told to wait (429): the taps in between would only be refused too.
+    if (Date.now() < voting.pausedUntil) { toast(voting.pauseMessage); return; }
     var key = button.closest("[data-vote]").dataset.target;
     var step = button.hasAttribute("data-vote-cast") ? 1 : -1;
     var values = {};
@@ -684,6 +686,10 @@
         settle();
         var me = parse(res.html).querySelector("[data-personal]");
         if (me) swapIn(me);
+        if (res.status === 429) {
+          voting.pausedUntil = Date.now() + Math.max(1, parseInt(res.retryAfter, 10) || 10) * 1000;
+          voting.pauseMessage = messageIn(res.html) || say("failed");
+        }
         if (res.status !== 200) toast(messageIn(res.html) || say("failed"));
         tidy();
       }).catch(function () {

@@ -27,13 +27,15 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def strict_daphne(daphne_server: Server, tmp_path_factory) -> Iterator[Daphne]:
-    """A daphne of its own on the same database, letting a participant pin 2 cards in 6 s."""
+    """A daphne of its own on the same database, letting a participant pin 2 cards in 6 s and
+    place or take back 2 dots in 30 s."""
     log = tmp_path_factory.mktemp("strict") / "daphne.log"
     server = start_daphne(
         log,
         DATABASE_URL=f"sqlite:///{daphne_server.db_path}",
         DJANGO_DEBUG="true",
         STELLWAND_RATE_CARDS="2/6",
+        STELLWAND_RATE_VOTES="2/30",
     )
     yield server
     server.stop()
@@ -88,3 +90,43 @@ def test_a_phone_told_to_wait_shows_why_and_sends_the_card_exactly_once_later(
     assert [a[1] for a in answers if a[0] == "Drei"] == [429, 200]
     assert Card.objects.filter(board=board, text="Drei").count() == 1
     assert Card.objects.filter(board=board).count() == 3
+
+
+def test_a_phone_told_to_stop_voting_waits_before_it_taps_again(
+    screens, workshop, strict_daphne, facilitator
+):
+    import uuid
+
+    from boards.services import card_create
+    from boards.services.voting import voting_start
+
+    board = workshop.groups.get().board
+    phone = screens.phone(base_url=f"http://127.0.0.1:{strict_daphne.port}")
+    votes: list[int] = []
+    phone.on(
+        "response",
+        lambda r: votes.append(r.status) if r.url.endswith(f"/b/{board.pk}/votes/") else None,
+    )
+    phone.goto(f"/j/{workshop.join_code}/")
+    choose_group_and_join(phone, "Mobilität", name="Eilig")
+    for text in ("Seilbahn", "Nachtbus"):
+        card_create(board=board, text=text, client_uuid=uuid.uuid4(), user=facilitator)
+    voting_start(board=board, user=facilitator, dots_per_participant=5, max_per_target=5)
+    phone.reload()
+    expect_live(phone)
+    me = phone.locator(f"#board-{board.pk}-me")
+    for left, text in ((4, "Seilbahn"), (3, "Nachtbus")):
+        cards(phone, board.pk, text).locator("[data-vote-cast]").click()
+        expect(me).to_have_attribute("data-dots-left", str(left))
+    cards(phone, board.pk, "Seilbahn").locator("[data-vote-cast]").click()
+    toast = phone.locator("[data-toast]")
+    expect(toast).to_contain_text("Sie stimmen sehr schnell ab")
+    assert votes == [200, 200, 429]
+    # Further taps while told to wait send nothing, and say so again.
+    phone.evaluate("document.querySelector('[data-toast]').hidden = true")
+    cards(phone, board.pk, "Nachtbus").locator("[data-vote-cast]").click()
+    expect(toast).to_be_visible()
+    phone.wait_for_timeout(500)
+    assert votes == [200, 200, 429]
+    expect(me).to_have_attribute("data-dots-left", "3")
+    assert Card.objects.filter(board=board).count() == 2
