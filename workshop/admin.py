@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin import helpers
-from django.contrib.auth import admin as auth_admin
-from django.contrib.auth.models import Group, User
 from django.http import HttpRequest, HttpResponseBase
 
 from workshop.ids import parse_id
@@ -34,18 +32,17 @@ class ModelAdmin(admin.ModelAdmin):
         return super().response_action(request, queryset, *args, **kwargs)
 
 
-admin.site.unregister(User)
-admin.site.unregister(Group)
+def _checked_everywhere(site: admin.AdminSite) -> None:
+    """The admins registered before ours (Django's auth, django-axes) get the same checks."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ModelAdmin):
+            continue
+        base = type(model_admin)
+        site.unregister(model)
+        site.register(model, type(base.__name__, (ModelAdmin, base), {"__module__": __name__}))
 
 
-@admin.register(User)
-class UserAdmin(ModelAdmin, auth_admin.UserAdmin):
-    pass
-
-
-@admin.register(Group)
-class GroupAdmin(ModelAdmin, auth_admin.GroupAdmin):
-    pass
+_checked_everywhere(admin.site)
 
 
 class BreakoutGroupInline(admin.TabularInline):
