@@ -45,11 +45,24 @@ def _is_trusted(address: Address, networks: tuple[Network, ...]) -> bool:
     return any(address.version == net.version and address in net for net in networks)
 
 
+def limited_address(request: HttpRequest) -> str:
+    """The client's address as the per-address limits and the login lockout count it: an
+    IPv6 address by its /64, which one connection owns whole (changing addresses within it
+    would otherwise be a new key each time); an IPv4 address as it is.
+
+    django-axes's AXES_CLIENT_IP_CALLABLE (it stores the /64's first address)."""
+    found = client_address(request)
+    address = _address(found)
+    if address is None:
+        return found
+    if address.version == 4:
+        return str(address)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+
+
 def client_address(request: HttpRequest) -> str:
     """REMOTE_ADDR; behind a trusted proxy the right-most address in X-Forwarded-For that is
-    not a trusted proxy itself (what the client wrote further left is not believed).
-
-    Also django-axes's AXES_CLIENT_IP_CALLABLE."""
+    not a trusted proxy itself (what the client wrote further left is not believed)."""
     meta = getattr(request, "META", {})
     remote = str(meta.get("REMOTE_ADDR") or "")
     networks = trusted_networks()

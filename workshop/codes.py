@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from workshop import ratelimit
-from workshop.addresses import client_address
+from workshop.addresses import limited_address
 from workshop.forms import JoinCodeForm
 from workshop.models import Workshop
 from workshop.services import participant_for_session, workshop_by_code
@@ -29,7 +29,7 @@ def workshop_for_code(request: HttpRequest, code: str) -> Workshop | None:
     workshop = workshop_by_code(code)
     if _joined(request.session, workshop):
         return workshop
-    address = client_address(request)
+    address = limited_address(request)
     wait = ratelimit.blocked(ratelimit.CODES, address)
     if wait is None and workshop is None:
         wait = ratelimit.hit(ratelimit.CODES, address)

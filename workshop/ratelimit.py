@@ -1,12 +1,14 @@
-"""Rate limits: at most N requests of one key in any S seconds (a sliding window).
+"""Rate limits: about N requests of one key per S seconds (a sliding window, estimated).
 
-Why our own: django-ratelimit counts in fixed windows (twice the limit passes around a window's
-edge), counts refused requests too, and its decorator is sync-only. Here a limit is a sliding
-window over two fixed counters in the shared cache (Redis with REDIS_URL): the previous
-window's count weighs as much as it still overlaps. A whole burst of N passes at once (the
-phone's outbox), then N per S seconds; a refused request does not count, so whoever waits
-the `Retry-After` it was told gets in. If the cache is down, requests pass (scenario 21: writes
-still succeed) and the log says so once.
+Why our own: django-ratelimit counts refused requests too (so its `Retry-After` would not
+hold), and its decorator is sync-only. Here a limit is a sliding window estimated from two
+fixed counters in the shared cache (Redis with REDIS_URL): the previous window's count weighs
+as much as it still overlaps. That assumes the previous window's requests were spread out; a
+burst at the very end of one window and another at the end of the next can pass up to 2N
+within S seconds (a fixed window lets 2N through within moments at every edge). A whole
+burst of N passes at once (the phone's outbox), then about N per S seconds; a refused
+request does not count, so whoever waits the `Retry-After` it was told gets in. If the cache
+is down, requests pass (scenario 21: writes still succeed) and the log says so once.
 
 The limits (settings, "N/S" or "off"; see the README):
 - cards: card posts per participant (or facilitator);

@@ -286,7 +286,7 @@ AXES_FAILURE_LIMIT = STELLWAND_LOGIN_FAILURES
 AXES_COOLOFF_TIME = timedelta(minutes=STELLWAND_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "workshop.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "workshop.addresses.limited_address"
 AXES_LOCKOUT_CALLABLE = "workshop.views.login_locked_out"
 AXES_USERNAME_CALLABLE = "workshop.views.axes_username"  # what a column holds, no NUL
 AXES_VERBOSE = False  # verbose logs the user agent; usernames and addresses stay masked

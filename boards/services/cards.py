@@ -235,7 +235,7 @@ def card_hide(*, card: Card, hidden: bool, user: AbstractBaseUser) -> Card:
                 votes_fit_budget(board, [fresh.pk])
             bump(board)
             events.board_changed(board.pk)
-            tell_voters(board, [fresh.pk])
+            tell_voters(board, [fresh.pk])  # their dots are back, or count again
     return fresh
 
 
@@ -276,13 +276,23 @@ def card_move(
         before = {"cluster": fresh.cluster_id, "position": fresh.position, "state": fresh.state}
         fresh.cluster = cluster
         _renumber(board, cluster, fresh, index)
-        if fresh.state == Card.State.INBOX:
+        pinned = fresh.state == Card.State.INBOX
+        if pinned:
             fresh.state = Card.State.PINNED  # dragging from the inbox pins it
         _save(fresh, "cluster", "position", "state")
         record(board, user, "move", {"card": fresh.pk, "before": before})
+        if pinned:
+            _back_on_the_wall(board, [fresh.pk])
         bump(board)
         _announce(board, fresh)
     return fresh
+
+
+def _back_on_the_wall(board: Board, card_ids: list[int]) -> None:
+    """Cards on the wall again (pinned from the inbox, an undo put back there before) bring
+    back only the dots that still fit their voters' budgets, and their phones follow."""
+    votes_fit_budget(board, card_ids)
+    tell_voters(board, card_ids)
 
 
 def _require_mergeable(card: Card) -> None:
@@ -368,12 +378,15 @@ def cards_pin(*, board: Board, user: AbstractBaseUser, card: Card | None = None)
         authors = set(inbox.exclude(author=None).values_list("author_id", flat=True))
         top = _next_position(locked, None)
         count = 0
+        ids = []
         for offset, pinned in enumerate(inbox.order_by("created_at", "pk")):
             pinned.state = Card.State.PINNED
             pinned.position = top + offset
             _save(pinned, "state", "position")
+            ids.append(pinned.pk)
             count += 1
         if count:
+            _back_on_the_wall(locked, ids)
             bump(locked)
             events.board_changed(locked.pk)
             for author in authors:

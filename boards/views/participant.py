@@ -19,7 +19,7 @@ from boards.permissions import Refused, can, refusal
 from boards.selectors import plenary as read
 from boards.selectors.agenda import agenda
 from workshop import permissions, ratelimit
-from workshop.addresses import client_address
+from workshop.addresses import limited_address
 from workshop.breakouts import group_options
 from workshop.codes import TooManyWrongCodes, too_many_wrong_codes, workshop_for_code
 from workshop.forms import DisplayNameForm, JoinForm
@@ -61,7 +61,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         }
     current = participant.group if participant else None
     form = JoinForm(request.POST or None, workshop=workshop, initial=initial, current=current)
-    wait = ratelimit.hit(ratelimit.JOINS, client_address(request)) if request.POST else None
+    wait = ratelimit.hit(ratelimit.JOINS, limited_address(request)) if request.POST else None
     if wait is not None:
         form.is_valid()  # the form again as it was sent, with the message above it
         form.add_error(None, ratelimit.message(ratelimit.JOINS, wait))

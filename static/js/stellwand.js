@@ -184,12 +184,20 @@
       if (next) {
         delete held.messages[have + 1];
         // Through the socket's own handling, as if it arrived now (and the next after it).
-        if (live.latest) live.latest.dispatchEvent(new MessageEvent("message", { data: next }));
+        replay(parse(next));
       } else if (!Object.keys(held.messages).length && held.timer) {
         clearTimeout(held.timer);
         held.timer = null;
       }
     });
+  }
+
+  /* What is left of a frame, through the socket's own handling as if it arrived now. */
+  function replay(frag) {
+    if (!frag.children.length || !live.latest) return;
+    var box = document.createElement("div");
+    box.append(frag);
+    live.latest.dispatchEvent(new MessageEvent("message", { data: box.innerHTML }));
   }
 
   /* The server's newest revision of a board: still behind it a moment later, a push was
@@ -270,9 +278,16 @@
     var signal = frag.querySelector("template[data-rev-signal]");
     if (signal) { e.preventDefault(); noteRevision(signal.dataset.boardId, parseInt(signal.dataset.rev, 10)); return; }
     var revEl = frag.querySelector("[data-rev][data-board-id]");
-    // This phone's dots are on their way: the answer to the last one brings the truth.
-    if (!revEl && voting.inFlight && frag.querySelector("[data-personal]")) { e.preventDefault(); return; }
-    if (!revEl && staleMe(frag.querySelector("[data-personal]"))) { e.preventDefault(); return; }
+    // This phone's dots are on their way (the answer to the last one brings the truth), or
+    // this element of its own is older than the one shown: it is dropped, not the rest of
+    // the frame (a snapshot's last frame also brings the phase and the spotlight).
+    var own = revEl ? null : frag.querySelector("[data-personal]");
+    if (own && (voting.inFlight || staleMe(own))) {
+      e.preventDefault();
+      own.remove();
+      replay(frag);
+      return;
+    }
     // The plenary's links and conclusions reach every screen of the workshop; a page that
     // does not show them (a group's wall) lets them pass instead of logging a missing target.
     if (!revEl && frag.querySelector("[data-synergies-part]") && !document.querySelector("[data-synergies]")) { e.preventDefault(); return; }

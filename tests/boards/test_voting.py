@@ -12,8 +12,9 @@ from django.db import connections
 
 from boards import services
 from boards.events import personal_context, wall_context
-from boards.models import Board, Vote, VotingRound
+from boards.models import Board, Card, Vote, VotingRound
 from tests.boards.wall import PUSHES_PER_CHANGE, add, board_pushes, fresh, personal_pushes, rev
+from tests.factories import ParticipantFactory
 from workshop import live
 from workshop.live import Audience
 
@@ -582,3 +583,33 @@ def test_undoing_a_hide_tells_the_cards_voters(
     assert set(personal_pushes(sent)) == {kim.pk}  # the card and her dot are back
     pushed = next(m["html"] for g, m in sent if g.startswith(f"participant.{kim.pk}."))
     assert 'data-dots-left="1"' in pushed
+
+
+@pytest.mark.parametrize("how", ["pin", "drag"])
+def test_a_card_pinned_again_from_the_inbox_brings_back_only_the_dots_that_still_fit(
+    board_a, facilitator, group_a, how
+):
+    # Found in review: an undo put a voted card back into the inbox (its dots freed), they
+    # were placed elsewhere, and pinning the card again made six dots of three.
+    kim = ParticipantFactory(group=group_a, display_name="Kim")
+    services.board_configure(board=board_a, mode=Board.Mode.COLLECT)
+    others = [add(board_a, f"Karte {n}", participant=kim) for n in range(3)]
+    services.cards_pin(board=board_a, user=facilitator)
+    card = add(board_a, "Abgegeben", participant=kim)
+    services.card_move(card=card, cluster=None, index=0, version=1, user=facilitator)
+    voting = start(board_a, facilitator, dots_per_participant=3, max_per_target=3)
+    for _ in range(3):
+        cast(voting, kim, fresh(card))
+    services.moderation_undo(board=board_a, user=facilitator)  # back into the inbox
+    assert fresh(card).state == Card.State.INBOX
+    for other in others:
+        cast(voting, kim, other)
+    if how == "pin":
+        services.cards_pin(board=board_a, user=facilitator, card=fresh(card))
+    else:
+        services.card_move(
+            card=fresh(card), cluster=None, index=0, version=fresh(card).version, user=facilitator
+        )
+    assert fresh(card).state == Card.State.PINNED
+    assert personal_context(board_a, kim)["dots_left"] == 0
+    assert Vote.objects.filter(round=voting, participant=kim).count() == 3

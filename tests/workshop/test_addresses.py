@@ -78,3 +78,19 @@ def test_login_lockout_behind_a_proxy_locks_the_guessers_address_only(settings, 
     client, status = log_in(PASSWORD, "198.51.100.20")
     assert status == 302
     assert SESSION_KEY in client.session
+
+
+def test_the_limits_count_an_ipv6_client_by_its_64_and_ipv4_as_it_is(settings):
+    from workshop.addresses import limited_address
+
+    settings.STELLWAND_TRUSTED_PROXIES = []
+
+    def limited(remote: str) -> str:
+        return limited_address(RequestFactory().get("/", REMOTE_ADDR=remote))
+
+    # One connection owns its /64 whole: every address in it is one key.
+    assert limited("2001:db8:1:2::1") == limited("2001:db8:1:2:ffff:0:0:7") == "2001:db8:1:2::"
+    assert limited("2001:db8:1:3::1") == "2001:db8:1:3::"
+    assert limited("203.0.113.7") == "203.0.113.7"
+    assert limited("::ffff:203.0.113.7") == "203.0.113.7"
+    assert limited("") == ""

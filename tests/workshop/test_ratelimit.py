@@ -368,3 +368,14 @@ def test_two_workers_count_together_in_a_real_redis(monkeypatch, clock, tmp_path
         assert 0 < ttl <= 2 * 60 + 1
     finally:
         server.stop()
+
+
+def test_guessing_codes_from_new_ipv6_addresses_of_one_network_gets_429(group_a, clock):
+    answers = [
+        Client(REMOTE_ADDR=f"2001:db8:1:2::{n:x}").get(f"/j/{guess}/")
+        for n, guess in enumerate(wrong_codes(30), start=1)
+    ]
+    statuses = [response.status_code for response in answers]
+    assert statuses[:20] == [404] * 20
+    assert set(statuses[20:]) == {429}
+    assert Client(REMOTE_ADDR="2001:db8:1:3::1").get("/j/XXXXXX/").status_code == 404
