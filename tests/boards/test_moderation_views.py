@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from boards import services
 from boards.models import Board, Card, Cluster
-from tests.boards.wall import add, card_shown, fresh, in_cluster, loose, rev
+from tests.boards.wall import add, at_once, card_shown, fresh, in_cluster, loose, rev
 from tests.factories import UserFactory
 
 HTMX = {"HX-Request": "true"}
@@ -153,21 +151,7 @@ def test_two_facilitators_edit_the_same_card_at_once_over_http(board_a, facilita
     mine.force_login(facilitator)
     clients = [mine, _colleague_client(board_a.workshop)]
     texts = ["Busse alle 10 Minuten", "Busse auch sonntags"]
-    barrier = threading.Barrier(2)
-    answers: list = [None, None]
-
-    def edit(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            answers[i] = _edit(clients[i], board_a, card, texts[i], 1)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=edit, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = at_once([lambda i=i: _edit(clients[i], board_a, card, texts[i], 1) for i in range(2)])
 
     assert sorted(a.status_code for a in answers) == [204, 409]
     won = 0 if answers[0].status_code == 204 else 1

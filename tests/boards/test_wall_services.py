@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from boards import services
@@ -16,6 +14,7 @@ from boards.permissions import Refused
 from tests.boards.wall import (
     PUSHES_PER_CHANGE,
     add,
+    at_once,
     board_pushes,
     fresh,
     in_cluster,
@@ -303,25 +302,7 @@ def test_edit_then_stale_move_is_a_conflict(board_a, facilitator):
 
 def _race(calls):
     """Run the calls at once in threads; returns ['ok' | exception class name, ...]."""
-    barrier = threading.Barrier(len(calls))
-    results: list[str | None] = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            results[i] = "ok"
-        except Exception as exc:
-            results[i] = type(exc).__name__
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return [type(r).__name__ if isinstance(r, Exception) else "ok" for r in at_once(calls)]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
+from collections.abc import Callable
 
 import tinyhtml5
+from django.db import connections
 
 from boards import services
 from boards.models import Board, Card
@@ -111,3 +114,26 @@ def card_shown(html: str, card_id: int) -> dict[str, object] | None:
                     "rev": int(rev_el.get("data-rev")) if rev_el is not None else None,
                 }
     return None
+
+
+def at_once(calls: list[Callable[[], object]]) -> list[object]:
+    """Run the calls in threads released together; each one's result or the exception it
+    raised, in the calls' order. For the transactional tests that race writes."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
